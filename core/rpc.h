@@ -1,0 +1,29 @@
+/* core JSON-RPC 2.0 server over HTTP (libevent evhttp + jansson), plus
+ * GET /metrics (Prometheus) and GET /health. */
+#ifndef ZG_CORE_RPC_H
+#define ZG_CORE_RPC_H
+#include "node.h"
+
+typedef struct zg_rpc_opts {
+    const char *listen; /* address, default 127.0.0.1 */
+    int port;           /* 0 = any free port */
+    size_t max_body;    /* bytes */
+    int max_batch;
+    int timeout_s;
+    const char *token;  /* admin token */
+} zg_rpc_opts;
+
+typedef struct zg_rpc_server zg_rpc_server;
+
+zg_rpc_server *zg_rpc_new(zg_node *n);
+/* register a method; ZG_EINVAL if the name is taken or malformed */
+int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *method, zg_rpc_fn fn, void *arg,
+                    unsigned flags);
+/* start listening; returns the bound port or -1 */
+int zg_rpc_listen(zg_rpc_server *s, const zg_rpc_opts *o);
+/* process one JSON-RPC body (single or batch); returns the response text
+ * (malloc'd, NULL when nothing is to be sent) — used by the HTTP handler and tests */
+char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authorized, size_t *outlen);
+uint64_t zg_rpc_requests(zg_rpc_server *s);
+void zg_rpc_free(zg_rpc_server *s);
+#endif

@@ -1,0 +1,118 @@
+/* A service plugin for core tests, built several times with -D switches to
+ * make each broken-plugin case the loader must reject. */
+#include <stdlib.h>
+#include <string.h>
+#include <zg/plugin.h>
+
+typedef struct {
+    zg_ctx *ctx;
+    const zg_host_api *h;
+    zg_timer *tick;
+    zg_metric *ticks;
+    const char *greeting;
+    int64_t started;
+} state_t;
+
+static json_t *echo(void *arg, json_t *params, zg_rpc_error *err)
+{
+    return json_pack("{s:O?,s:s}", "params", params, "greeting", ((state_t *)arg)->greeting);
+}
+
+static json_t *fail(void *arg, json_t *params, zg_rpc_error *err)
+{
+    err->code = -32000;
+    strcpy(err->message, "test failure requested");
+    err->data = json_string("0xdeadbeef");
+    return NULL;
+}
+
+static json_t *started(void *arg, json_t *params, zg_rpc_error *err)
+{
+    return json_integer(((state_t *)arg)->started);
+}
+
+static void on_tick(void *arg)
+{
+    state_t *s = arg;
+    s->h->metric_add(s->ticks, 1);
+}
+
+static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
+{
+#ifdef TP_INIT_FAIL
+    h->log(ctx, ZG_LOG_ERROR, "refusing to start: built to fail");
+    return ZG_EINVAL;
+#endif
+    state_t *s = calloc(1, sizeof *s);
+    if (!s) return ZG_ENOMEM;
+    s->ctx = ctx;
+    s->h = h;
+    s->greeting = "hello";
+    if (h->cfg_string(ctx, "greeting", &s->greeting) == ZG_ETYPE) {
+        free(s);
+        return ZG_ETYPE;
+    }
+    int64_t ms = 50;
+    if (h->cfg_int(ctx, "tick_ms", &ms) == ZG_ETYPE) {
+        free(s);
+        return ZG_ETYPE;
+    }
+    s->ticks = h->metric_new(ctx, "zg_test_ticks_total", "timer ticks of the test plugin", ZG_METRIC_COUNTER);
+    s->tick = h->timer_add(ctx, (uint64_t)ms, 1, on_tick, s);
+    h->rpc_register(ctx, "test_echo", echo, s, 0);
+    h->rpc_register(ctx, "test_fail", fail, s, 0);
+    h->rpc_register(ctx, "test_started", started, s, 0);
+    h->log(ctx, ZG_LOG_INFO, "test plugin up, greeting '%s'", s->greeting);
+    *out = s;
+    return ZG_OK;
+}
+
+static int start(void *st)
+{
+    ((state_t *)st)->started = 1;
+    return ZG_OK;
+}
+
+static void fini(void *st)
+{
+    state_t *s = st;
+    s->h->timer_del(s->tick);
+    s->h->log(s->ctx, ZG_LOG_INFO, "test plugin stopped");
+    free(s);
+}
+
+#ifndef TP_KIND
+#define TP_KIND ZG_KIND_SERVICE
+#endif
+
+static const zg_plugin_desc desc = {
+    ZG_PLUGIN_HEADER(TP_KIND),
+    .name = "test",
+    .version = "0.0.1",
+    .description = "core test plugin",
+    .init = init,
+    .start = start,
+    .fini = fini,
+};
+
+#ifdef TP_WRONG_MAGIC
+static zg_plugin_desc bad;
+ZG_EXPORT const zg_plugin_desc *zg_plugin_entry(void)
+{
+    bad = desc;
+    bad.magic = 0x12345678;
+    return &bad;
+}
+#elif defined(TP_WRONG_ABI)
+static zg_plugin_desc bad;
+ZG_EXPORT const zg_plugin_desc *zg_plugin_entry(void)
+{
+    bad = desc;
+    bad.abi_major = 99;
+    return &bad;
+}
+#elif defined(TP_NO_ENTRY)
+ZG_EXPORT const zg_plugin_desc *some_other_symbol(void) { return &desc; }
+#else
+ZG_PLUGIN_DEFINE(desc)
+#endif
