@@ -1,0 +1,49 @@
+#!/bin/bash
+# Installs what is missing, builds zgnode twice (release, and ASan+UBSan) and
+# runs every test: make check in both builds and make distcheck.  The last
+# line is "N passed, N failed" summed over the runs.
+set -o pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+sh scripts/install-deps.sh || exit 1
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
+jobs=$(nproc)
+total_pass=0 total_fail=0 status=0
+logdir=$top/build/logs
+mkdir -p "$logdir"
+
+# run_check NAME CONFIGURE_ARGS...: build in build/NAME and run make check
+run_check() {
+    local name=$1; shift
+    local dir=$top/build/$name
+    mkdir -p "$dir"
+    echo "=== $name: configure $* ==="
+    (cd "$dir" && "$top/configure" -q "$@") || { echo "$name: configure failed"; status=1; total_fail=$((total_fail + 1)); return; }
+    echo "=== $name: build ==="
+    if ! make -C "$dir" -j"$jobs" >"$logdir/$name-build.log" 2>&1; then
+        tail -40 "$logdir/$name-build.log"; echo "$name: build failed"; status=1; total_fail=$((total_fail + 1)); return
+    fi
+    echo "=== $name: make check ==="
+    make -C "$dir" -s check 2>&1 | tee "$logdir/$name-check.log" | grep -v "^make"
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logdir/$name-check.log" | tail -1)
+    if [ -z "$line" ]; then
+        echo "$name: make check printed no summary"; status=1; total_fail=$((total_fail + 1)); return
+    fi
+    total_pass=$((total_pass + $(echo "$line" | cut -d' ' -f1)))
+    total_fail=$((total_fail + $(echo "$line" | cut -d' ' -f3)))
+    grep -q ' 0 failed$' <<<"$line" || status=1
+}
+
+run_check release
+run_check asan --enable-sanitizers
+
+echo "=== release: make distcheck ==="
+if make -C build/release distcheck >"$logdir/distcheck.log" 2>&1; then
+    echo "distcheck: ok"; total_pass=$((total_pass + 1))
+else
+    tail -60 "$logdir/distcheck.log"; echo "distcheck: FAILED"; total_fail=$((total_fail + 1)); status=1
+fi
+
+echo "$total_pass passed, $total_fail failed"
+exit $status
