@@ -2,6 +2,7 @@
  * make each broken-plugin case the loader must reject. */
 #include <stdlib.h>
 #include <string.h>
+#include <zg/kv.h>
 #include <zg/plugin.h>
 
 typedef struct {
@@ -11,6 +12,10 @@ typedef struct {
     zg_metric *ticks;
     const char *greeting;
     int64_t started;
+    int use_kv;
+    const zg_kv_iface *kv;
+    void *kv_state;
+    zg_kv_db *db;
 } state_t;
 
 static json_t *echo(void *arg, json_t *params, zg_rpc_error *err)
@@ -29,6 +34,38 @@ static json_t *fail(void *arg, json_t *params, zg_rpc_error *err)
 static json_t *started(void *arg, json_t *params, zg_rpc_error *err)
 {
     return json_integer(((state_t *)arg)->started);
+}
+
+/* test_kv_put [key, value] / test_kv_get [key]: go through the configured kv plugin */
+static json_t *kv_put(void *arg, json_t *params, zg_rpc_error *err)
+{
+    state_t *s = arg;
+    const char *k = json_string_value(json_array_get(params, 0)), *v = json_string_value(json_array_get(params, 1));
+    if (!s->db || !k || !v) {
+        err->code = ZG_RPC_INVALID_PARAMS;
+        strcpy(err->message, "need [key, value] and a kv plugin");
+        return NULL;
+    }
+    return json_integer(s->kv->put(s->db, k, strlen(k), v, strlen(v), ZG_KV_SYNC));
+}
+
+static json_t *kv_get(void *arg, json_t *params, zg_rpc_error *err)
+{
+    state_t *s = arg;
+    const char *k = json_string_value(json_array_get(params, 0));
+    if (!s->db || !k) {
+        err->code = ZG_RPC_INVALID_PARAMS;
+        strcpy(err->message, "need [key] and a kv plugin");
+        return NULL;
+    }
+    void *v;
+    size_t vl;
+    int rc = s->kv->get(s->db, NULL, k, strlen(k), &v, &vl);
+    if (rc == ZG_ENOTFOUND) return json_null();
+    if (rc != ZG_OK) return json_integer(rc);
+    json_t *r = json_stringn(v, vl);
+    s->kv->free_value(s->db, v);
+    return r;
 }
 
 static void on_tick(void *arg)
@@ -52,6 +89,10 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
         free(s);
         return ZG_ETYPE;
     }
+    if (h->cfg_bool(ctx, "use_kv", &s->use_kv) == ZG_ETYPE) {
+        free(s);
+        return ZG_ETYPE;
+    }
     int64_t ms = 50;
     if (h->cfg_int(ctx, "tick_ms", &ms) == ZG_ETYPE) {
         free(s);
@@ -62,6 +103,8 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
     h->rpc_register(ctx, "test_echo", echo, s, 0);
     h->rpc_register(ctx, "test_fail", fail, s, 0);
     h->rpc_register(ctx, "test_started", started, s, 0);
+    h->rpc_register(ctx, "test_kv_put", kv_put, s, 0);
+    h->rpc_register(ctx, "test_kv_get", kv_get, s, 0);
     h->log(ctx, ZG_LOG_INFO, "test plugin up, greeting '%s'", s->greeting);
     *out = s;
     return ZG_OK;
@@ -69,7 +112,14 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
 
 static int start(void *st)
 {
-    ((state_t *)st)->started = 1;
+    state_t *s = st;
+    s->started = 1;
+    if (s->use_kv) {
+        const void *iface;
+        if (s->h->plugin_find(s->ctx, ZG_KIND_KV, NULL, &iface, &s->kv_state) != ZG_OK) return ZG_ENOTFOUND;
+        s->kv = iface;
+        return s->kv->open(s->kv_state, "test", &s->db);
+    }
     return ZG_OK;
 }
 
@@ -77,6 +127,7 @@ static void fini(void *st)
 {
     state_t *s = st;
     s->h->timer_del(s->tick);
+    if (s->db) s->kv->close(s->db);
     s->h->log(s->ctx, ZG_LOG_INFO, "test plugin stopped");
     free(s);
 }

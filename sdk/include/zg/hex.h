@@ -12,7 +12,8 @@ extern "C" {
 
 /* encode n bytes as 2n lowercase hex chars + NUL (out holds 2n+1) */
 ZG_EXPORT void zg_hex_encode(const void *in, size_t n, char *out);
-/* decode exactly 2n hex chars (either case, no prefix); ZG_EINVAL on bad input */
+/* decode inlen hex chars (either case, no prefix) into inlen/2 bytes;
+ * ZG_EINVAL for an odd length or a bad digit */
 ZG_EXPORT int zg_hex_decode(const char *in, size_t inlen, uint8_t *out);
 
 /* DATA: "0x..." -> bytes.  *outlen receives the byte count; ZG_ERANGE when
@@ -30,11 +31,15 @@ ZG_EXPORT int zg_quantity_encode_u64(uint64_t v, char out[19]);
 ZG_EXPORT int zg_quantity_decode_be32(const char *s, uint8_t out[32]);
 ZG_EXPORT int zg_quantity_encode_be32(const uint8_t in[32], char out[67]);
 
-/* jansson helpers: new json strings, and decoding from a json value */
+/* jansson helpers: new json strings (NULL on ENOMEM), and decoding from a
+ * json value (ZG_EINVAL unless it is a string of the right form) */
 ZG_EXPORT json_t *zg_json_quantity_u64(uint64_t v);
 ZG_EXPORT json_t *zg_json_data(const void *in, size_t n);
 ZG_EXPORT int zg_json_get_quantity_u64(const json_t *j, uint64_t *out);
 ZG_EXPORT int zg_json_get_data(const json_t *j, uint8_t *out, size_t cap, size_t *outlen);
+/* 256-bit QUANTITY (balances, difficulty...) as a 32-byte big-endian integer */
+ZG_EXPORT json_t *zg_json_quantity_be32(const uint8_t v[32]);
+ZG_EXPORT int zg_json_get_quantity_be32(const json_t *j, uint8_t out[32]);
 
 #ifdef __cplusplus
 }

@@ -30,7 +30,9 @@ enum {
 typedef struct zg_kv_iface {
     uint32_t struct_size; /* sizeof(zg_kv_iface) in the plugin */
 
-    /* open (creating if needed) the database `name` ([A-Za-z0-9_-]+). */
+    /* open (creating if needed) the database `name` ([A-Za-z0-9_-], 1 to 64).
+     * Opening a name that is already open returns the same handle; every
+     * successful open is paired with one close. */
     int (*open)(void *state, const char *name, zg_kv_db **out);
     /* flush and close; every handle made from db must be released first */
     void (*close)(zg_kv_db *db);
@@ -57,7 +59,8 @@ typedef struct zg_kv_iface {
     void (*snapshot_free)(zg_kv_db *db, zg_kv_snapshot *s);
 
     /* ordered iterator over [lower, upper); either bound may be NULL (open).
-     * Starts unpositioned: call seek_first/seek/seek_last. */
+     * Starts unpositioned: call seek_first/seek/seek_last.  With snap NULL it
+     * reads a consistent view as of iter_new (an implicit snapshot). */
     zg_kv_iter *(*iter_new)(zg_kv_db *db, const zg_kv_snapshot *snap, const void *lower,
                             size_t lower_len, const void *upper, size_t upper_len);
     void (*iter_seek_first)(zg_kv_iter *it);

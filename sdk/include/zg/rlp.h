@@ -29,7 +29,9 @@ ZG_EXPORT int zg_rlp_decode_prefix(const uint8_t *buf, size_t len, zg_rlp_item *
                                    size_t *used, const char **why);
 
 /* List iteration: it = list payload; next() yields each element in turn.
- * Returns 1 with *out filled, 0 at the end, ZG_EINVAL on malformed input. */
+ * Returns 1 with *out filled, 0 at the end, ZG_EINVAL on malformed input.
+ * zg_rlp_decode has already checked the whole tree; next() re-reads only
+ * each element's header.  A string item has no elements. */
 typedef struct zg_rlp_iter {
     const uint8_t *p, *end;
 } zg_rlp_iter;
@@ -39,7 +41,8 @@ ZG_EXPORT int zg_rlp_iter_next(zg_rlp_iter *it, zg_rlp_item *out, const char **w
 ZG_EXPORT int zg_rlp_list_count(const zg_rlp_item *list);
 
 /* Strict scalar decoding of a string item: big-endian unsigned without
- * leading zeros (zero is the empty string), at most 8 / 32 bytes. */
+ * leading zeros (zero is the empty string), at most 8 / 32 bytes.
+ * ZG_ERANGE when longer, ZG_EINVAL for a list or a leading zero. */
 ZG_EXPORT int zg_rlp_to_u64(const zg_rlp_item *it, uint64_t *out);
 ZG_EXPORT int zg_rlp_to_be32(const zg_rlp_item *it, uint8_t out[32]);
 
@@ -50,7 +53,8 @@ typedef struct zg_rlp_buf {
     size_t len, cap;
     size_t stack[32]; /* open list start offsets */
     int depth;
-    int oom;          /* set when an allocation failed; output is invalid */
+    int oom;          /* set when an allocation failed (or lists nested deeper
+                       * than 32 / list_end without list_begin); output is invalid */
 } zg_rlp_buf;
 
 ZG_EXPORT void zg_rlp_buf_init(zg_rlp_buf *b);
