@@ -31,14 +31,14 @@ static void tap_ok_(int cond, const char *file, int line, const char *fmt, ...)
 #define diag(...) (printf("# "), printf(__VA_ARGS__), printf("\n"), fflush(stdout))
 
 /* print the plan and return the exit status for main() */
-static int __attribute__((unused)) tap_done(void)
+__attribute__((unused)) static int tap_done(void)
 {
     printf("1..%d\n", tap_count);
     return tap_failed ? 1 : 0;
 }
 
 /* environment helper: value or fallback */
-static const char *__attribute__((unused)) tap_env(const char *name, const char *def)
+__attribute__((unused)) static const char *tap_env(const char *name, const char *def)
 {
     const char *v = getenv(name);
     return v && *v ? v : def;

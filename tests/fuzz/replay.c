@@ -32,7 +32,7 @@
  *        noinst_PROGRAMS += tests/fuzz/fuzz_<name>
  *        tests_fuzz_fuzz_<name>_SOURCES = tests/fuzz/fuzz_<name>.c
  *        tests_fuzz_fuzz_<name>_CFLAGS = $(FUZZ_COMPILE_FLAGS)
- *        tests_fuzz_fuzz_<name>_LDFLAGS = $(FUZZ_LINK_FLAGS)
+ *        tests_fuzz_fuzz_<name>_LDFLAGS = $(FUZZER_LINKFLAGS)
  *        tests_fuzz_fuzz_<name>_LDADD = $(FUZZ_LIBS)
  *      (FUZZ_LIBS is the support library rebuilt with coverage
  *      instrumentation; the variables are defined in sdk/lib/primitives.am).
