@@ -290,6 +290,21 @@ int zg_cfg_count(zg_ctx *ctx, const char *path)
     return config_setting_length(s);
 }
 
+int zg_cfg_type(zg_ctx *ctx, const char *path)
+{
+    config_setting_t *s = walk(ctx, path);
+    if (!s) return ZG_ENOTFOUND;
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return ZG_CFG_INT;
+    case CONFIG_TYPE_FLOAT: return ZG_CFG_FLOAT;
+    case CONFIG_TYPE_BOOL: return ZG_CFG_BOOL;
+    case CONFIG_TYPE_STRING: return ZG_CFG_STRING;
+    case CONFIG_TYPE_GROUP: return ZG_CFG_GROUP;
+    default: return ZG_CFG_LIST;
+    }
+}
+
 void zg_cfg_error(zg_ctx *ctx, const char *path, const char *fmt, ...)
 {
     char msg[1024];

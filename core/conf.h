@@ -21,6 +21,7 @@ int zg_cfg_float(zg_ctx *ctx, const char *path, double *out);
 int zg_cfg_bool(zg_ctx *ctx, const char *path, int *out);
 int zg_cfg_string(zg_ctx *ctx, const char *path, const char **out);
 int zg_cfg_count(zg_ctx *ctx, const char *path);
+int zg_cfg_type(zg_ctx *ctx, const char *path);
 void zg_cfg_error(zg_ctx *ctx, const char *path, const char *fmt, ...) ZG_PRINTF(3, 4);
 
 /* after a plugin's init: report keys in its config group it never read;

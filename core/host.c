@@ -206,4 +206,5 @@ const zg_host_api zg_host_table = {
     .plugin_find = h_plugin_find,
     .on_shutdown = h_on_shutdown,
     .shutdown = h_shutdown,
+    .cfg_type = zg_cfg_type,
 };

@@ -4,6 +4,7 @@
  * zg/gpu.h, ordering and fences.  `big` adds multi-MiB cases (fast backends). */
 #ifndef ZG_TEST_GPU_CONF_H
 #define ZG_TEST_GPU_CONF_H
+#include <pthread.h>
 #include <zg/keccak.h>
 
 #include "test_gpu_util.h"
@@ -445,6 +446,59 @@ static void conf_ordering(gpu_t *t, const char *tag, size_t len)
     g->buf_free(c);
     free(src);
     free(back);
+}
+
+typedef struct hammer_arg {
+    gpu_t *t;
+    int id, good, iters;
+} hammer_arg;
+
+/* several threads encoding on one device at once */
+static void *hammer(void *p)
+{
+    hammer_arg *h = p;
+    gpu_t *t = h->t;
+    const unsigned k = 6, m = 3;
+    size_t len = 4096 + (size_t)h->id * 4;
+    uint8_t *img = xmalloc((k + m) * len), *ref = xmalloc(m * len);
+    for (size_t i = 0; i < k * len; i++) img[i] = (uint8_t)(i * 7 + (size_t)h->id);
+    const uint8_t *data[6];
+    uint8_t *par[3];
+    for (unsigned j = 0; j < k; j++) data[j] = img + j * len;
+    for (unsigned p = 0; p < m; p++) par[p] = ref + p * len;
+    gf256_ref_encode(&conf_gf, k, m, len, data, par);
+    zg_gpu_buf *b = NULL;
+    if (t->g->buf_alloc(t->dev, (k + m) * len, ZG_GPU_BUF_HOST, &b) == ZG_OK) {
+        uint8_t *map = t->g->buf_map(b);
+        for (int it = 0; it < h->iters; it++) {
+            memcpy(map, img, k * len);
+            memset(map + k * len, 0, m * len);
+            zg_gpu_rs_encode_args a = {.struct_size = sizeof a, .k = k, .m = m, .shard_len = len, .data = b,
+                                       .parity = b, .parity_off = k * len};
+            h->good += gpu_run(t, ZG_GPU_OP_RS_ENCODE, &a) == ZG_OK && memcmp(map + k * len, ref, m * len) == 0;
+        }
+        t->g->buf_free(b);
+    }
+    free(img);
+    free(ref);
+    return NULL;
+}
+
+/* 4 threads encoding at once, alternating between two handles */
+static void conf_threads(gpu_t *t, gpu_t *t2, const char *tag, int iters)
+{
+    pthread_t th[4];
+    hammer_arg ha[4];
+    for (int i = 0; i < 4; i++) {
+        ha[i] = (hammer_arg){.t = i & 1 ? t2 : t, .id = i, .iters = iters};
+        pthread_create(&th[i], NULL, hammer, &ha[i]);
+    }
+    int good = 0;
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        good += ha[i].good;
+    }
+    ok(good == 4 * iters, "%s: 4 threads x %d encodes on two handles: %d correct", tag, iters, good);
 }
 
 static void gpu_conformance(gpu_t *t, const char *tag, int big)

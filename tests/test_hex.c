@@ -19,7 +19,7 @@ static uint64_t rnd(void)
 
 static void test_hex(void)
 {
-    char s[64];
+    char s[2 * 32 + 1];
     uint8_t b[32];
     zg_hex_encode("\x00\x01\xab\xff", 4, s);
     ok(strcmp(s, "0001abff") == 0, "hex encode: %s", s);

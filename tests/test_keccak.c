@@ -122,6 +122,14 @@ static void run_all(const char *impl)
     ok(hash_is("\xc0", 1, "1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347"),
        "[%s] keccak256(0xc0) = empty ommers hash", impl);
 
+    {   /* empty input may come as NULL */
+        uint8_t e[3 * 32];
+        zg_keccak256("", 0, a);
+        zg_keccak256(NULL, 0, b);
+        zg_keccak256_batch(NULL, 0, 3, e);
+        ok(!memcmp(a, b, 32) && !memcmp(a, e, 32) && !memcmp(a, e + 64, 32), "[%s] NULL empty input", impl);
+    }
+
     /* the permutation against OpenSSL: SHA3-256 built on zg_keccakf1600 */
     bad = 0;
     for (size_t i = 0; i < NLENS; i++)
@@ -216,6 +224,22 @@ static void run_all(const char *impl)
         ok(!bad, "[%s] batch of 1000 256-byte chunks == reference (%d differ)", impl, bad);
         free(in);
         free(out);
+    }
+
+    {   /* in place, as when reducing a merkle layer: out == in */
+        static const size_t ilens[] = {32, 64, 256};
+        bad = 0;
+        for (size_t li = 0; li < 3; li++) {
+            size_t len = ilens[li], n = 37;
+            uint8_t *in = malloc(len * n), *want = malloc(32 * n);
+            fill(in, len * n);
+            for (size_t k = 0; k < n; k++) ref_keccak256(in + k * len, len, want + 32 * k);
+            zg_keccak256_batch(in, len, n, in);
+            if (memcmp(in, want, 32 * n)) bad++, diag("in-place batch differs for len %zu", len);
+            free(in);
+            free(want);
+        }
+        ok(!bad, "[%s] batch in place (out == in) for 32/64/256-byte inputs", impl);
     }
 
     /* the raw permutation directly against the reference */

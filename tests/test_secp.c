@@ -61,6 +61,9 @@ int main(void)
 {
     uint8_t key[32], addr[20], pub[64], hash[32], r[32], s[32], pub2[64], addr2[20];
     int recid;
+    const char *seed = tap_env("ZG_TEST_SEED", NULL);
+    if (seed) rng = strtoull(seed, NULL, 0);
+    diag("seed 0x%llx (set ZG_TEST_SEED to vary)", (unsigned long long)rng);
 
     /* --- known keys --- */
     static const struct {

@@ -199,6 +199,14 @@ static int check(int op, const zg_u256 *a, const zg_u256 *b, const zg_u256 *c)
         t = *b;
         zg_u256_mul(&t, a, &t);
         bad = !zg_u256_eq(&t, &got);
+        { /* squaring (exp's inner step) against the general product */
+            zg_u256 sq, e3 = zg_u256_from_u64(3), cube, aa;
+            zg_u256_mul(&aa, a, a);
+            zg_u256_exp(&sq, a, &(zg_u256){{2, 0, 0, 0}});
+            zg_u256_exp(&cube, a, &e3);
+            zg_u256_mul(&t, &aa, a);
+            bad |= !zg_u256_eq(&sq, &aa) || !zg_u256_eq(&cube, &t);
+        }
         break;
     case OP_MULOV: {
         int ov = zg_u256_mul_overflow(&got, a, b);
@@ -379,6 +387,12 @@ static int check(int op, const zg_u256 *a, const zg_u256 *b, const zg_u256 *c)
         bad |= zg_u256_load_be(&t, wide, 40) != ZG_OK || !zg_u256_eq(&t, a);
         wide[3] = 1;
         bad |= zg_u256_load_be(&t, wide, 40) != ZG_ERANGE;
+        /* fixed widths: the low 20 bytes (an address), 32, and 40 padded */
+        uint8_t w20[20], w40[40];
+        zg_u256_store_be(a, w20, 20);
+        zg_u256_store_be(a, w40, 40);
+        bad |= memcmp(w20, ab + 12, 20) != 0 || memcmp(w40 + 8, ab, 32) != 0;
+        for (int i = 0; i < 8; i++) bad |= w40[i] != 0;
         want = *a;
         break;
     }

@@ -133,6 +133,17 @@ static int mh_cfg_count(zg_ctx *ctx, const char *path)
     return type_error(ctx, path, "a group or list");
 }
 
+static int mh_cfg_type(zg_ctx *ctx, const char *path)
+{
+    json_t *v = walk(ctx, path);
+    if (!v) return ZG_ENOTFOUND;
+    if (json_is_integer(v)) return ZG_CFG_INT;
+    if (json_is_real(v)) return ZG_CFG_FLOAT;
+    if (json_is_boolean(v)) return ZG_CFG_BOOL;
+    if (json_is_string(v)) return ZG_CFG_STRING;
+    return json_is_object(v) ? ZG_CFG_GROUP : ZG_CFG_LIST;
+}
+
 static void mh_cfg_error(zg_ctx *ctx, const char *path, const char *fmt, ...)
 {
     char msg[1024];
@@ -208,6 +219,7 @@ static const zg_host_api mh_api = {
     .cfg_float = mh_cfg_float,
     .cfg_bool = mh_cfg_bool,
     .cfg_string = mh_cfg_string,
+    .cfg_type = mh_cfg_type,
     .cfg_count = mh_cfg_count,
     .cfg_error = mh_cfg_error,
     .datadir = mh_datadir,

@@ -161,8 +161,9 @@ static int g2_in_subgroup_vartime(const g2 *q)
     return (int)g2_eq(&l, &rr);
 }
 
-/* EIP-197 G2 decoding (x_im|x_re|y_im|y_re), on-twist and subgroup checks */
-static int g2_decode(g2_aff *a, int *inf, const uint8_t in[128])
+/* EIP-197 G2 decoding (x_im|x_re|y_im|y_re) with the on-twist check and,
+ * when subgroup is set, the G2 membership check */
+static int g2_decode(g2_aff *a, int *inf, const uint8_t in[128], int subgroup)
 {
     g2 q;
     *inf = 0;
@@ -176,85 +177,15 @@ static int g2_decode(g2_aff *a, int *inf, const uint8_t in[128])
     q.x = a->x;
     q.y = a->y;
     fp2_one(&q.z);
-    if (!g2_on_curve(&q) || !g2_in_subgroup_vartime(&q)) return ZG_EINVAL;
+    if (!g2_on_curve(&q)) return ZG_EINVAL;
+    if (subgroup && !g2_in_subgroup_vartime(&q)) return ZG_EINVAL;
     return ZG_OK;
 }
 
 /* ---------------- pairing ---------------- */
 
-/* Lines are evaluated at P and scaled by factors in Fp2 (which the final
- * exponentiation removes).  On the D-type twist the line through points of
- * E' evaluated at P is  a + b w + c w^3  with a = -yP·(...), b = xP·(...).
- * Formulas: Costello, Lange, Naehrig, "Faster pairing computations on
- * curves with high-degree twists" (homogeneous projective T, affine Q). */
-
-/* T = 2T; line coefficients at P (xp, ynp = -yP) */
-static void dbl_step(g2 *T, fp2 *a, fp2 *b, fp2 *c, const fp *xp, const fp *ynp)
-{
-    fp2 A, B, C, E, F, G, H, X2, t;
-    fp2_mul(&A, &T->x, &T->y);
-    fp2_half(&A, &A); /* XY/2 */
-    fp2_sqr(&B, &T->y);
-    fp2_sqr(&C, &T->z);
-    fp2_mul(&E, &C, &TWIST_B3); /* 3b'Z^2 */
-    fp2_dbl(&F, &E);
-    fp2_add(&F, &F, &E); /* 3E */
-    fp2_add(&G, &B, &F);
-    fp2_half(&G, &G);
-    fp2_add(&t, &T->y, &T->z);
-    fp2_sqr(&H, &t);
-    fp2_sub(&H, &H, &B);
-    fp2_sub(&H, &H, &C); /* 2YZ */
-    fp2_sqr(&X2, &T->x);
-    /* line: -H yP + 3X^2 xP w + (E - B) w^3 */
-    fp2_mul_fp(a, &H, ynp);
-    fp2_dbl(&t, &X2);
-    fp2_add(&t, &t, &X2);
-    fp2_mul_fp(b, &t, xp);
-    fp2_sub(c, &E, &B);
-    /* X3 = A(B - F), Y3 = G^2 - 3E^2, Z3 = BH */
-    fp2_sub(&t, &B, &F);
-    fp2_mul(&T->x, &A, &t);
-    fp2_sqr(&E, &E);
-    fp2_dbl(&t, &E);
-    fp2_add(&t, &t, &E);
-    fp2_sqr(&G, &G);
-    fp2_sub(&T->y, &G, &t);
-    fp2_mul(&T->z, &B, &H);
-}
-
-/* T = T + Q (Q affine); line coefficients at P */
-static void add_step(g2 *T, fp2 *a, fp2 *b, fp2 *c, const g2_aff *Q, const fp *xp, const fp *ynp)
-{
-    fp2 th, la, C, D, E, F, G, H, t;
-    fp2_mul(&t, &Q->y, &T->z);
-    fp2_sub(&th, &T->y, &t); /* theta = Y - yQ Z */
-    fp2_mul(&t, &Q->x, &T->z);
-    fp2_sub(&la, &T->x, &t); /* lambda = X - xQ Z */
-    fp2_sqr(&C, &th);
-    fp2_sqr(&D, &la);
-    fp2_mul(&E, &la, &D);
-    fp2_mul(&F, &T->z, &C);
-    fp2_mul(&G, &T->x, &D);
-    fp2_add(&H, &E, &F);
-    fp2_sub(&H, &H, &G);
-    fp2_sub(&H, &H, &G);
-    /* line: -lambda yP + theta xP w + (lambda yQ - theta xQ) w^3 */
-    fp2_mul_fp(a, &la, ynp);
-    fp2_mul_fp(b, &th, xp);
-    fp2_mul(&t, &th, &Q->x);
-    fp2_mul(c, &la, &Q->y);
-    fp2_sub(c, c, &t);
-    /* X3 = lambda H, Y3 = theta (G - H) - Y E, Z3 = Z E */
-    fp2_mul(&T->x, &la, &H);
-    fp2_sub(&t, &G, &H);
-    fp2_mul(&t, &th, &t);
-    fp2_mul(&C, &T->y, &E);
-    fp2_sub(&T->y, &t, &C);
-    fp2_mul(&T->z, &T->z, &E);
-}
-
-#define ML_CHUNK 16
+#define ZG_TWIST_D 1
+#include "curves_pairing.h"
 
 /* f = prod of the Miller loops f_{6u+2,Q}(P) with the two Frobenius
  * steps of the optimal ate pairing; n <= ML_CHUNK, no identities */
@@ -274,14 +205,14 @@ static void miller_loop(fp12 *f, const g1_aff *P, const g2_aff *Q, size_t n)
         if (i != 64) fp12_sqr(f, f);
         for (size_t j = 0; j < n; j++) {
             dbl_step(&T[j], &a, &b, &c, &P[j].x, &yn[j]);
-            fp12_mul_line_d(f, &a, &b, &c);
+            line_mul(f, &a, &b, &c);
         }
         if (ATE_NAF[i]) {
             for (size_t j = 0; j < n; j++) {
                 g2_aff q = Q[j];
                 if (ATE_NAF[i] < 0) fp2_neg(&q.y, &q.y);
                 add_step(&T[j], &a, &b, &c, &q, &P[j].x, &yn[j]);
-                fp12_mul_line_d(f, &a, &b, &c);
+                line_mul(f, &a, &b, &c);
             }
         }
     }
@@ -295,17 +226,18 @@ static void miller_loop(fp12 *f, const g1_aff *P, const g2_aff *Q, size_t n)
         fp2_mul(&q2.x, &Q[j].x, &FROB2[2]);
         q2.y = Q[j].y;
         add_step(&T[j], &a, &b, &c, &q1, &P[j].x, &yn[j]);
-        fp12_mul_line_d(f, &a, &b, &c);
+        line_mul(f, &a, &b, &c);
         add_step(&T[j], &a, &b, &c, &q2, &P[j].x, &yn[j]);
-        fp12_mul_line_d(f, &a, &b, &c);
+        line_mul(f, &a, &b, &c);
     }
 }
 
-static void exp_by_u(fp12 *r, const fp12 *a)
-{
-    static const uint64_t u[1] = {BN_U};
-    fp12_cyc_pow(r, a, u, 1);
-}
+/* u in non-adjacent form (24 non-zero digits instead of 28 bits set) */
+static const int8_t U_NAF[63] = {1, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0,
+                                 -1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, -1, 0, -1, 0, -1, 0,
+                                 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, 0, 0, 1};
+
+static void exp_by_u(fp12 *r, const fp12 *a) { fp12_cyc_pow_naf(r, a, U_NAF, 63); }
 
 /* f^((p^12-1)/r).  Hard part (p^4-p^2+1)/r = l0 + l1 p + l2 p^2 + l3 p^3
  * with l3 = 1, l2 = 6u^2+1, l1 = -36u^3-18u^2-12u+1, l0 = -36u^3-30u^2-18u-2
@@ -348,42 +280,6 @@ static void final_exp(fp12 *r, const fp12 *f)
     fp12_mul(&T1, &T1, &y0);
     fp12_cyc_sqr(&T0, &T0);
     fp12_mul(r, &T0, &T1);
-}
-
-/* Accumulates Miller loops over any number of pairs, ML_CHUNK at a time */
-typedef struct {
-    fp12 acc;
-    g1_aff P[ML_CHUNK];
-    g2_aff Q[ML_CHUNK];
-    size_t n;
-} pairing_acc;
-
-static void pacc_init(pairing_acc *pa)
-{
-    fp12_one(&pa->acc);
-    pa->n = 0;
-}
-
-static void pacc_flush(pairing_acc *pa)
-{
-    fp12 f;
-    if (!pa->n) return;
-    miller_loop(&f, pa->P, pa->Q, pa->n);
-    fp12_mul(&pa->acc, &pa->acc, &f);
-    pa->n = 0;
-}
-
-static void pacc_add(pairing_acc *pa, const g1_aff *p, const g2_aff *q)
-{
-    pa->P[pa->n] = *p;
-    pa->Q[pa->n] = *q;
-    if (++pa->n == ML_CHUNK) pacc_flush(pa);
-}
-
-static void pacc_final(pairing_acc *pa, fp12 *r)
-{
-    pacc_flush(pa);
-    final_exp(r, &pa->acc);
 }
 
 /* ---------------- precompiles ---------------- */
@@ -449,7 +345,7 @@ int zg_bn254_pairing(const uint8_t *in, size_t len, uint8_t out[32])
         g2_aff q;
         int ip, iq;
         /* both halves are validated even when the other is the identity */
-        if (g1_decode(&p, &ip, in + off) || g2_decode(&q, &iq, in + off + 64)) return ZG_EINVAL;
+        if (g1_decode(&p, &ip, in + off) || g2_decode(&q, &iq, in + off + 64, 1)) return ZG_EINVAL;
         if (!ip && !iq) pacc_add(&pa, &p, &q);
     }
     pacc_final(&pa, &r);
@@ -471,11 +367,11 @@ int zg_bn254_g1_from_bytes(zg_bn254_g1 *p, const uint8_t in[64])
 
 void zg_bn254_g1_to_bytes(uint8_t out[64], const zg_bn254_g1 *p) { g1_encode(out, p); }
 
-int zg_bn254_g2_from_bytes(zg_bn254_g2 *q, const uint8_t in[128])
+static int g2_from_bytes(zg_bn254_g2 *q, const uint8_t in[128], int subgroup)
 {
     g2_aff a;
     int inf;
-    if (g2_decode(&a, &inf, in)) return ZG_EINVAL;
+    if (g2_decode(&a, &inf, in, subgroup)) return ZG_EINVAL;
     if (inf) {
         g2_set_inf(q);
         return ZG_OK;
@@ -485,6 +381,9 @@ int zg_bn254_g2_from_bytes(zg_bn254_g2 *q, const uint8_t in[128])
     fp2_one(&q->z);
     return ZG_OK;
 }
+
+int zg_bn254_g2_from_bytes(zg_bn254_g2 *q, const uint8_t in[128]) { return g2_from_bytes(q, in, 1); }
+int zg_bn254_g2_from_bytes_unchecked(zg_bn254_g2 *q, const uint8_t in[128]) { return g2_from_bytes(q, in, 0); }
 
 void zg_bn254_g2_to_bytes(uint8_t out[128], const zg_bn254_g2 *q)
 {

@@ -22,6 +22,38 @@
 
 typedef unsigned __int128 zg_u128;
 
+/* add/subtract with carry: adc/sbb chains on x86-64, __int128 elsewhere */
+#if defined(__x86_64__)
+#include <x86intrin.h>
+static inline unsigned char zg_addc(unsigned char c, uint64_t a, uint64_t b, uint64_t *r)
+{
+    unsigned long long o;
+    c = _addcarry_u64(c, a, b, &o);
+    *r = o;
+    return c;
+}
+static inline unsigned char zg_subb(unsigned char c, uint64_t a, uint64_t b, uint64_t *r)
+{
+    unsigned long long o;
+    c = _subborrow_u64(c, a, b, &o);
+    *r = o;
+    return c;
+}
+#else
+static inline unsigned char zg_addc(unsigned char c, uint64_t a, uint64_t b, uint64_t *r)
+{
+    zg_u128 s = (zg_u128)a + b + c;
+    *r = (uint64_t)s;
+    return (unsigned char)(s >> 64);
+}
+static inline unsigned char zg_subb(unsigned char c, uint64_t a, uint64_t b, uint64_t *r)
+{
+    zg_u128 d = (zg_u128)a - b - c;
+    *r = (uint64_t)d;
+    return (unsigned char)((d >> 64) & 1);
+}
+#endif
+
 #define ZG_MAYBE_UNUSED __attribute__((unused))
 #if defined(__clang__)
 #define ZG_UNROLL _Pragma("unroll")
@@ -58,54 +90,40 @@ static inline void fp_cmov(fp *r, const fp *a, uint64_t flag)
 /* r = t - p when t >= p, else t (t < 2p, FP_N limbs) */
 static inline void fp_reduce_once_(fp *r, const uint64_t t[FP_N])
 {
-    uint64_t s[FP_N], borrow = 0;
-    ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        zg_u128 d = (zg_u128)t[i] - FP_MOD.l[i] - borrow;
-        s[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    uint64_t keep = 0 - borrow; /* all ones when t < p */
+    uint64_t s[FP_N];
+    unsigned char bw = 0;
+    ZG_UNROLL for (int i = 0; i < FP_N; i++) bw = zg_subb(bw, t[i], FP_MOD.l[i], &s[i]);
+    uint64_t keep = 0 - (uint64_t)bw; /* all ones when t < p */
     ZG_UNROLL for (int i = 0; i < FP_N; i++) r->l[i] = (t[i] & keep) | (s[i] & ~keep);
 }
 
 static inline void fp_add(fp *r, const fp *a, const fp *b)
 {
     uint64_t t[FP_N];
-    zg_u128 c = 0;
-    ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        c += (zg_u128)a->l[i] + b->l[i];
-        t[i] = (uint64_t)c;
-        c >>= 64;
-    }
-    fp_reduce_once_(r, t);
+    unsigned char c = 0;
+    ZG_UNROLL for (int i = 0; i < FP_N; i++) c = zg_addc(c, a->l[i], b->l[i], &t[i]);
+    fp_reduce_once_(r, t); /* a + b < 2p < 2^(64N): c is 0 */
 }
 
 static inline void fp_sub(fp *r, const fp *a, const fp *b)
 {
-    uint64_t t[FP_N], borrow = 0;
-    ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        zg_u128 d = (zg_u128)a->l[i] - b->l[i] - borrow;
-        t[i] = (uint64_t)d;
-        borrow = (uint64_t)(d >> 64) & 1;
-    }
-    uint64_t m = 0 - borrow; /* add p back on underflow */
-    zg_u128 c = 0;
-    ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        c += (zg_u128)t[i] + (FP_MOD.l[i] & m);
-        r->l[i] = (uint64_t)c;
-        c >>= 64;
-    }
+    uint64_t t[FP_N];
+    unsigned char bw = 0, c = 0;
+    ZG_UNROLL for (int i = 0; i < FP_N; i++) bw = zg_subb(bw, a->l[i], b->l[i], &t[i]);
+    uint64_t m = 0 - (uint64_t)bw; /* add p back on underflow */
+    ZG_UNROLL for (int i = 0; i < FP_N; i++) c = zg_addc(c, t[i], FP_MOD.l[i] & m, &r->l[i]);
 }
 
 static inline void fp_dbl(fp *r, const fp *a) { fp_add(r, a, a); }
 
 static inline void fp_neg(fp *r, const fp *a)
 {
-    uint64_t nz = fp_is_zero(a) ^ 1, m = 0 - nz, borrow = 0;
+    uint64_t m = 0 - (fp_is_zero(a) ^ 1);
+    unsigned char bw = 0;
     ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        zg_u128 d = (zg_u128)FP_MOD.l[i] - a->l[i] - borrow;
-        r->l[i] = (uint64_t)d & m;
-        borrow = (uint64_t)(d >> 64) & 1;
+        uint64_t d;
+        bw = zg_subb(bw, FP_MOD.l[i], a->l[i], &d);
+        r->l[i] = d & m;
     }
 }
 
@@ -113,12 +131,8 @@ static inline void fp_neg(fp *r, const fp *a)
 static inline void fp_half(fp *r, const fp *a)
 {
     uint64_t m = 0 - (a->l[0] & 1), t[FP_N];
-    zg_u128 c = 0;
-    ZG_UNROLL for (int i = 0; i < FP_N; i++) {
-        c += (zg_u128)a->l[i] + (FP_MOD.l[i] & m);
-        t[i] = (uint64_t)c;
-        c >>= 64;
-    }
+    unsigned char c = 0;
+    ZG_UNROLL for (int i = 0; i < FP_N; i++) c = zg_addc(c, a->l[i], FP_MOD.l[i] & m, &t[i]);
     /* a + p < 2^(64N): no carry out */
     ZG_UNROLL for (int i = 0; i < FP_N - 1; i++) r->l[i] = (t[i] >> 1) | (t[i + 1] << 63);
     r->l[FP_N - 1] = t[FP_N - 1] >> 1;

@@ -443,6 +443,23 @@ ZG_MAYBE_UNUSED static void fp12_cyc_pow(fp12 *r, const fp12 *a, const uint64_t 
     *r = acc;
 }
 
+/* r = a^e for a in the cyclotomic subgroup, e given in signed binary
+ * (digits in {-1, 0, 1}, least significant first): a^-1 = conj(a) there */
+ZG_MAYBE_UNUSED static void fp12_cyc_pow_naf(fp12 *r, const fp12 *a, const int8_t *d, int len)
+{
+    fp12 acc, inv;
+    fp12_conj(&inv, a);
+    acc = d[len - 1] > 0 ? *a : inv;
+    for (int i = len - 2; i >= 0; i--) {
+        fp12_cyc_sqr(&acc, &acc);
+        if (d[i] > 0)
+            fp12_mul(&acc, &acc, a);
+        else if (d[i] < 0)
+            fp12_mul(&acc, &acc, &inv);
+    }
+    *r = acc;
+}
+
 /* r = a^e for any a (generic squaring), public exponent */
 ZG_MAYBE_UNUSED static void fp12_pow_vartime(fp12 *r, const fp12 *a, const uint64_t *e, int nlimbs)
 {

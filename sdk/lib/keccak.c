@@ -18,6 +18,8 @@
  * Every variant beyond the portable one is compiled with a target attribute
  * and chosen at run time from the CPU (never from the build machine's flags);
  * zg_keccak_select() caps the choice so tests can exercise each one.
+ * Building with -DZG_KECCAK_NO_X86 leaves only the portable code (as on
+ * other architectures).
  */
 #include "config.h"
 
@@ -26,7 +28,7 @@
 #include <string.h>
 #include <zg/keccak.h>
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(ZG_KECCAK_NO_X86)
 #define ZG_KECCAK_X86 1
 #include <immintrin.h>
 #endif
@@ -332,8 +334,10 @@ ZG_EXPORT void zg_keccak256(const void *data, size_t len, uint8_t out[32])
     uint64_t s[25] = {0};
     const uint8_t *p = data;
     absorb_fn f = atomic_load_explicit(&cur_absorb, memory_order_relaxed);
-    if (len >= RATE) f(s, p, len / RATE);
-    p += len / RATE * RATE, len %= RATE;
+    if (len >= RATE) {
+        f(s, p, len / RATE);
+        p += len / RATE * RATE, len %= RATE;
+    }
     /* final block: the tail, keccak padding 0x01 ... 0x80 */
     uint8_t blk[RATE] = {0};
     if (len) memcpy(blk, p, len);
@@ -358,6 +362,7 @@ static inline void xor_bytes(uint64_t s[25], size_t pos, const uint8_t *p, size_
 ZG_EXPORT void zg_keccak256_update(zg_keccak_ctx *c, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (len == 0) return;
     if (c->pos) { /* top up the pending partial block first */
         size_t n = RATE - c->pos < len ? RATE - c->pos : len;
         xor_bytes(c->st, c->pos, p, n);
@@ -366,8 +371,10 @@ ZG_EXPORT void zg_keccak256_update(zg_keccak_ctx *c, const void *data, size_t le
         absorb(c->st, NULL, 1);
         c->pos = 0;
     }
-    if (len >= RATE) absorb(c->st, p, len / RATE);
-    p += len / RATE * RATE, len %= RATE;
+    if (len >= RATE) {
+        absorb(c->st, p, len / RATE);
+        p += len / RATE * RATE, len %= RATE;
+    }
     if (len) {
         xor_bytes(c->st, 0, p, len);
         c->pos = len;
@@ -392,6 +399,7 @@ static void batch_scalar(const uint8_t *in, size_t len, size_t n, uint8_t *out)
     for (size_t i = 0; i < n; i++) zg_keccak256(in + i * len, len, out + 32 * i);
 }
 
+#ifdef ZG_KECCAK_X86
 /* The final-block lane holding the 0x01 pad byte, for an input whose last
  * partial block starts at p and holds t < RATE bytes: bytes p[t&~7 .. t)
  * followed by 0x01. */
@@ -402,9 +410,6 @@ static inline uint64_t pad_lane(const uint8_t *p, size_t t)
     for (size_t b = full; b < t; b++) w |= (uint64_t)p[b] << (8 * (b - full));
     return w ^ (0x01ULL << (8 * (t - full)));
 }
-
-#ifdef ZG_KECCAK_X86
-#define LANE_ID(x) (x)
 
 /* ---- AVX-512F: 8 states per zmm ---- */
 #define VXOR(a, b) _mm512_xor_si512((a), (b))
@@ -531,6 +536,7 @@ static _Atomic(batch_fn) cur_batch;
 ZG_EXPORT void zg_keccak256_batch(const void *in, size_t len, size_t n, uint8_t *out)
 {
     if (n == 0) return;
+    if (!in) in = ""; /* only valid with len == 0; avoids arithmetic on NULL */
     batch_fn f = atomic_load_explicit(&cur_batch, memory_order_relaxed);
     if (!f) {
         zg_keccak_select(NULL);

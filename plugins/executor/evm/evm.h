@@ -214,6 +214,7 @@ typedef struct evm_msg {
     int64_t gas;
     evm_acct *to;            /* recipient (storage, ADDRESS); created address */
     evm_acct *code_from;     /* whose code runs (calls) */
+    evm_acct *from;          /* pays the value (transfer) */
     const uint8_t *caller;   /* 20 bytes */
     zg_u256 value;           /* CALLVALUE */
     int transfer;            /* move value caller -> to */
@@ -290,6 +291,7 @@ typedef struct evm_exec {
     char *trace_buf;
     size_t trace_cap;
 
+    uint8_t pc_small[64];    /* small precompile outputs */
     evm_acct dummy_acct;     /* handed out after an allocation failure */
     evm_slot dummy_slot;
 } evm_exec;
@@ -362,7 +364,9 @@ int evm_ret_copy(evm_frame *f, const uint8_t *data, size_t len);
 /* interpreter entry points (interp.c, tracer.c) */
 int evm_interpret(evm_frame *f);
 int evm_interpret_traced(evm_frame *f);
-void evm_trace_end(evm_exec *ex, const evm_frame *f, int status, int64_t gas_used);
+/* tracer.c: one EIP-3155 line before each instruction, one after the tx */
+void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptrdiff_t height);
+void evm_trace_end(evm_exec *ex, const evm_result *r, int64_t gas_used);
 
 /* transaction.c */
 int evm_message(evm_exec *ex, const evm_msg *m, evm_result *r);

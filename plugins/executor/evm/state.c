@@ -460,7 +460,7 @@ void evm_set_code(evm_exec *ex, evm_acct *a, const uint8_t *code, size_t len)
     a->code_loaded = 1;
     a->code_set = 1;
     a->an = NULL;
-    zg_keccak256(copy, len, a->code_hash);
+    zg_keccak256(copy ? copy : (const uint8_t *)"", len, a->code_hash);
     evm_touch(ex, a);
 }
 

@@ -236,6 +236,7 @@ static void cpu_close(zg_gpu_dev *d);
 static int cpu_open(void *state, int index, zg_gpu_dev **out)
 {
     cpu_state *st = state;
+    if (!out) return ZG_EINVAL;
     if (index != 0 && index != -1) return ZG_ENOTFOUND;
     zg_gpu_dev *d = calloc(1, sizeof *d);
     if (!d) return ZG_ENOMEM;
@@ -283,7 +284,7 @@ static void cpu_close(zg_gpu_dev *d)
 
 static int cpu_buf_alloc(zg_gpu_dev *d, uint64_t size, unsigned flags, zg_gpu_buf **out)
 {
-    if (flags & ~(unsigned)ZG_GPU_BUF_HOST) return ZG_EINVAL;
+    if (!d || !out || (flags & ~(unsigned)ZG_GPU_BUF_HOST)) return ZG_EINVAL;
     if (size > (uint64_t)SIZE_MAX - 64) return ZG_ENOMEM;
     zg_gpu_buf *b = calloc(1, sizeof *b);
     if (!b) return ZG_ENOMEM;
@@ -337,6 +338,7 @@ static int cpu_download(zg_gpu_buf *b, uint64_t off, void *dst, size_t len)
 
 static int cpu_submit(zg_gpu_dev *d, uint32_t opcode, const void *args, zg_gpu_fence **fence)
 {
+    if (!d) return ZG_EINVAL;
     cpu_state *st = d->st;
     cpu_job *j = calloc(1, sizeof *j);
     if (!j) return ZG_ENOMEM;
@@ -448,6 +450,7 @@ static void cpu_fence_free(zg_gpu_fence *f)
 
 static int cpu_finish(zg_gpu_dev *d)
 {
+    if (!d) return ZG_EINVAL;
     drain(d);
     pthread_mutex_lock(&d->mu);
     int rc = d->first_err;

@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,8 +216,14 @@ static int vk_init(zg_ctx *ctx, const zg_host_api *host, void **state)
     /* config first, so that mistakes are reported even without a device */
     int64_t idx = -1, groups = 0;
     const char *name = NULL;
-    int rc = host->cfg_int(ctx, "device", &idx);
-    if (rc == ZG_ETYPE) rc = host->cfg_string(ctx, "device", &name);
+    /* `device` is an index or a name substring; hosts older than cfg_type
+     * (struct_size) get the integer form only */
+    int rc = ZG_ENOTFOUND;
+    if (host->struct_size > offsetof(zg_host_api, cfg_type) && host->cfg_type &&
+        host->cfg_type(ctx, "device") == ZG_CFG_STRING)
+        rc = host->cfg_string(ctx, "device", &name);
+    else
+        rc = host->cfg_int(ctx, "device", &idx);
     if (rc != ZG_OK && rc != ZG_ENOTFOUND) goto fail;
     rc = host->cfg_bool(ctx, "shader_int64", &st->want_int64);
     if (rc != ZG_OK && rc != ZG_ENOTFOUND) goto fail;
@@ -457,7 +464,12 @@ static void full_barrier(VkCommandBuffer cb, VkPipelineStageFlags dst_stage, VkA
     vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, dst_stage, 0, 1, &mb, 0, NULL, 0, NULL);
 }
 
-/* a recording command buffer whose commands run after all earlier work */
+/* Command buffers come from one pool, and Vulkan wants the pool externally
+ * synchronised even while recording: allocation, recording and submission
+ * all happen under d->mu (recording a few commands is cheap). */
+
+/* a recording command buffer whose commands run after all earlier work
+ * (d->mu held) */
 static int sub_begin(zg_gpu_dev *d, vk_sub **out)
 {
     vk_sub *s = calloc(1, sizeof *s);
@@ -468,18 +480,14 @@ static int sub_begin(zg_gpu_dev *d, vk_sub **out)
                                       .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
                                       .commandBufferCount = 1};
     VkFenceCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    pthread_mutex_lock(&d->mu);
-    VkResult r = vkAllocateCommandBuffers(d->dev, &ai, &s->cb);
-    pthread_mutex_unlock(&d->mu);
-    if (r != VK_SUCCESS) s->cb = VK_NULL_HANDLE;
-    if (r == VK_SUCCESS) r = vkCreateFence(d->dev, &fi, NULL, &s->fence);
     VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
                                    .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
+    VkResult r = vkAllocateCommandBuffers(d->dev, &ai, &s->cb);
+    if (r != VK_SUCCESS) s->cb = VK_NULL_HANDLE;
+    if (r == VK_SUCCESS) r = vkCreateFence(d->dev, &fi, NULL, &s->fence);
     if (r == VK_SUCCESS) r = vkBeginCommandBuffer(s->cb, &bi);
     if (r != VK_SUCCESS) {
-        pthread_mutex_lock(&d->mu);
         sub_free(s);
-        pthread_mutex_unlock(&d->mu);
         return vkerr(r);
     }
     full_barrier(s->cb, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
@@ -487,36 +495,32 @@ static int sub_begin(zg_gpu_dev *d, vk_sub **out)
     return ZG_OK;
 }
 
-/* end and submit; fence NULL: fire and forget */
+/* end and submit (d->mu held); fence NULL: fire and forget */
 static int sub_end(zg_gpu_dev *d, vk_sub *s, zg_gpu_fence **fence)
 {
     full_barrier(s->cb, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
     VkResult r = vkEndCommandBuffer(s->cb);
     VkSubmitInfo si = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO, .commandBufferCount = 1, .pCommandBuffers = &s->cb};
-    pthread_mutex_lock(&d->mu);
     reap(d);
     if (r == VK_SUCCESS) r = vkQueueSubmit(d->q, 1, &si, s->fence);
     if (r != VK_SUCCESS) {
         sub_free(s);
-        pthread_mutex_unlock(&d->mu);
         LOG(d->st, ZG_LOG_ERROR, "vulkan: vkQueueSubmit failed (VkResult %d)", (int)r);
         return vkerr(r);
     }
-    if (!fence) {
+    if (fence) {
+        *fence = (zg_gpu_fence *)s;
+    } else {
         s->next = d->detached;
         d->detached = s;
     }
-    pthread_mutex_unlock(&d->mu);
-    if (fence) *fence = (zg_gpu_fence *)s;
     return ZG_OK;
 }
 
-static void sub_abort(zg_gpu_dev *d, vk_sub *s)
+static void sub_abort(vk_sub *s) /* d->mu held */
 {
     vkEndCommandBuffer(s->cb);
-    pthread_mutex_lock(&d->mu);
     sub_free(s);
-    pthread_mutex_unlock(&d->mu);
 }
 
 static int vk_fence_wait(zg_gpu_fence *f, int64_t timeout_ns)
@@ -560,6 +564,7 @@ static int drain(zg_gpu_dev *d)
 
 static int vk_finish(zg_gpu_dev *d)
 {
+    if (!d) return ZG_EINVAL;
     drain(d);
     pthread_mutex_lock(&d->mu);
     int rc = d->first_err;
@@ -574,12 +579,16 @@ static int vk_finish(zg_gpu_dev *d)
 static int copy_now(zg_gpu_dev *d, zg_gpu_buf *src, uint64_t soff, zg_gpu_buf *dst, uint64_t doff, uint64_t len)
 {
     vk_sub *s;
+    zg_gpu_fence *f = NULL;
+    pthread_mutex_lock(&d->mu);
     int rc = sub_begin(d, &s);
+    if (!rc) {
+        VkBufferCopy reg = {.srcOffset = soff, .dstOffset = doff, .size = len};
+        vkCmdCopyBuffer(s->cb, src->buf, dst->buf, 1, &reg);
+        rc = sub_end(d, s, &f);
+    }
+    pthread_mutex_unlock(&d->mu);
     if (rc) return rc;
-    VkBufferCopy reg = {.srcOffset = soff, .dstOffset = doff, .size = len};
-    vkCmdCopyBuffer(s->cb, src->buf, dst->buf, 1, &reg);
-    zg_gpu_fence *f;
-    if ((rc = sub_end(d, s, &f))) return rc;
     rc = vk_fence_wait(f, -1);
     vk_fence_free(f);
     return rc;
@@ -637,17 +646,13 @@ static int vk_download(zg_gpu_buf *b, uint64_t off, void *dst, size_t len)
 
 /* ---- ops ---- */
 
-static int args_block(zg_gpu_dev *d, zg_gpu_buf **out)
+static int args_block(zg_gpu_dev *d, zg_gpu_buf **out) /* d->mu held */
 {
-    pthread_mutex_lock(&d->mu);
     zg_gpu_buf *b = d->free_args;
-    if (b) d->free_args = b->next_free;
-    pthread_mutex_unlock(&d->mu);
-    if (b) {
-        *out = b;
-        return ZG_OK;
-    }
-    return buf_new(d, ARGBLK_SIZE, 1, out);
+    if (!b) return buf_new(d, ARGBLK_SIZE, 1, out);
+    d->free_args = b->next_free;
+    *out = b;
+    return ZG_OK;
 }
 
 /* dispatch `groups` workgroups along x in chunks of at most max_groups; the
@@ -772,13 +777,15 @@ static int vk_submit(zg_gpu_dev *d, uint32_t opcode, const void *args, zg_gpu_fe
         return ZG_ERANGE;
     }
     vk_sub *s;
+    pthread_mutex_lock(&d->mu);
     if ((rc = sub_begin(d, &s)) == ZG_OK) {
         rc = record(d, s, &op);
         if (rc)
-            sub_abort(d, s);
+            sub_abort(s);
         else
             rc = sub_end(d, s, fence);
     }
+    pthread_mutex_unlock(&d->mu);
     zgg_op_clear(&op);
     return rc;
 }
@@ -852,6 +859,7 @@ static void vk_close(zg_gpu_dev *d)
 static int vk_open(void *state, int index, zg_gpu_dev **out)
 {
     vk_state *st = state;
+    if (!out) return ZG_EINVAL;
     if (index == -1) index = st->def;
     if (index < 0 || index >= st->nphys) return ZG_ENOTFOUND;
     vk_phys *ph = &st->phys[index];

@@ -397,9 +397,7 @@ static zg_kv_iter *ldb_iter_new(zg_kv_db *db, const zg_kv_snapshot *snap, const 
         if (upper_len) memcpy(it->upper, upper, upper_len);
         it->ulen = upper_len;
     }
-    /* bulk scans should not evict the hot point-lookup blocks */
     if (!(it->ro = leveldb_readoptions_create())) goto fail;
-    leveldb_readoptions_set_fill_cache(it->ro, 0);
     leveldb_readoptions_set_verify_checksums(it->ro, (uint8_t)db->st->verify);
     if (snap) leveldb_readoptions_set_snapshot(it->ro, snap->snap);
     if (!(it->it = leveldb_create_iterator(db->db, it->ro))) goto fail;

@@ -428,7 +428,6 @@ static zg_kv_iter *rdb_iter_new(zg_kv_db *db, const zg_kv_snapshot *snap, const 
         it->ulen = upper_len;
     }
     if (!(it->ro = rocksdb_readoptions_create())) goto fail;
-    rocksdb_readoptions_set_fill_cache(it->ro, 0);
     rocksdb_readoptions_set_verify_checksums(it->ro, (unsigned char)db->st->verify);
     if (snap) rocksdb_readoptions_set_snapshot(it->ro, snap->snap);
     if (it->lower) rocksdb_readoptions_set_iterate_lower_bound(it->ro, it->lower, it->llen);

@@ -53,6 +53,8 @@ ZG_EXPORT int zg_bn254_g1_from_bytes(zg_bn254_g1 *p, const uint8_t in[64]);
 ZG_EXPORT void zg_bn254_g1_to_bytes(uint8_t out[64], const zg_bn254_g1 *p);
 /* x_im|x_re|y_im|y_re; ZG_EINVAL also when the point is not in G2 */
 ZG_EXPORT int zg_bn254_g2_from_bytes(zg_bn254_g2 *q, const uint8_t in[128]);
+/* the same without the (costlier) subgroup check, for trusted input */
+ZG_EXPORT int zg_bn254_g2_from_bytes_unchecked(zg_bn254_g2 *q, const uint8_t in[128]);
 ZG_EXPORT void zg_bn254_g2_to_bytes(uint8_t out[128], const zg_bn254_g2 *q);
 
 /* ---- groups ---- */

@@ -20,8 +20,11 @@
  *    that uses it is pending.
  *  - A buffer belongs to the opened device handle that allocated it and may
  *    only be used in ops submitted to that handle.
- *  - Argument errors are returned by submit() (no fence is made); failures
- *    while running are returned by fence_wait()/fence_poll().
+ *  - Argument errors are returned by submit() (no fence is made): ZG_EINVAL
+ *    for a rule below broken, ZG_EUNSUPPORTED for an op the backend lacks,
+ *    ZG_ERANGE for a size beyond the backend's own limits (e.g. vulkan: shards
+ *    over 4 GiB).  Failures while running (ZG_EIO: device lost) are returned
+ *    by fence_wait()/fence_poll().
  *
  * Thread-safety: every function may be called from several threads at once
  * on the same device, except that one fence belongs to one thread.

@@ -24,7 +24,9 @@ ZG_EXPORT void zg_keccak256_final(zg_keccak_ctx *c, uint8_t out[32]);
 ZG_EXPORT void zg_keccak256(const void *data, size_t len, uint8_t out[32]);
 
 /* n inputs of len bytes each, laid out back to back at in (stride len);
- * out receives n digests of 32 bytes. */
+ * out receives n digests of 32 bytes.  With len >= 32, out may be in itself:
+ * one level of a binary merkle tree over n 32-byte hashes is
+ * zg_keccak256_batch(h, 64, n / 2, h), in place. */
 ZG_EXPORT void zg_keccak256_batch(const void *in, size_t len, size_t n, uint8_t *out);
 
 /* Implementations are chosen at run time from the CPU, best first:

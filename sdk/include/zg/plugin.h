@@ -85,6 +85,9 @@ enum { ZG_EV_READ = 1, ZG_EV_WRITE = 2 };
 /* metric types */
 enum { ZG_METRIC_COUNTER = 1, ZG_METRIC_GAUGE = 2 };
 
+/* config value types (cfg_type) */
+enum { ZG_CFG_INT = 1, ZG_CFG_FLOAT = 2, ZG_CFG_BOOL = 3, ZG_CFG_STRING = 4, ZG_CFG_GROUP = 5, ZG_CFG_LIST = 6 };
+
 /* JSON-RPC method flags */
 enum {
     ZG_RPC_ADMIN = 1, /* caller must present the admin token */
@@ -166,6 +169,10 @@ typedef struct zg_host_api {
     /* --- lifecycle --- */
     int (*on_shutdown)(zg_ctx *ctx, void (*cb)(void *arg), void *arg);
     void (*shutdown)(zg_ctx *ctx, const char *reason); /* ask the node to stop */
+
+    /* type of the config value at path (ZG_CFG_*), or ZG_ENOTFOUND: for
+     * settings that accept several types, e.g. a device index or name */
+    int (*cfg_type)(zg_ctx *ctx, const char *path);
 } zg_host_api;
 
 /* The descriptor a plugin returns from zg_plugin_entry().  Append-only. */

@@ -78,6 +78,9 @@ static inline void zg_u256_store_be32(const zg_u256 *a, uint8_t b[32])
 ZG_EXPORT int zg_u256_load_be(zg_u256 *r, const uint8_t *b, size_t len);
 /* Minimal big-endian (no leading zeros; zero -> 0 bytes) into out[0..ret). */
 ZG_EXPORT size_t zg_u256_store_be_min(const zg_u256 *a, uint8_t out[32]);
+/* Fixed-width big-endian into out[0..len): the low len bytes when len < 32
+ * (e.g. 20 for an address), zero-padded on the left when len > 32. */
+ZG_EXPORT void zg_u256_store_be(const zg_u256 *a, uint8_t *out, size_t len);
 
 /* ---- predicates / comparison ---- */
 
