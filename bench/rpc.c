@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     snprintf(conf, sizeof conf, "%s/node.conf", dir);
     snprintf(portfile, sizeof portfile, "%s/rpc.port", dir);
     FILE *f = fopen(conf, "w");
-    fprintf(f, "node: { datadir = \"%s\"; log_level = \"warn\"; };\nrpc: { port = 0; };\n", dir);
+    fprintf(f, "node: { datadir = \"%s\"; log_level = \"warn\"; };\nrpc: { port = 0; ws_enabled = false; };\n", dir);
     fclose(f);
     pid_t pid = fork();
     if (pid == 0) {

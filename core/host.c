@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "node.h"
 #include "rpc.h"
+#include "ws.h"
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,31 @@ static int h_rpc_register(zg_ctx *ctx, const char *method, zg_rpc_fn fn, void *a
     return rc;
 }
 
+static int h_rpc_register_conn(zg_ctx *ctx, const char *method, zg_rpc_conn_fn fn, void *arg, unsigned flags)
+{
+    int rc = zg_rpc_register_conn(ctx->node->rpc, ctx, method, fn, arg, flags);
+    if (rc != ZG_OK) LOG_E("plugin %s: cannot register JSON-RPC method '%s'", ctx->instance, method ? method : "");
+    return rc;
+}
+
+static int h_rpc_notify(zg_ctx *ctx, uint64_t conn, const char *method, json_t *params)
+{
+    json_t *msg = json_pack("{s:s,s:s,s:o}", "jsonrpc", "2.0", "method", method ? method : "", "params",
+                            params ? params : json_null());
+    if (!msg) return ZG_ENOMEM;
+    char *text = json_dumps(msg, JSON_COMPACT);
+    json_decref(msg);
+    if (!text) return ZG_ENOMEM;
+    int rc = zg_ws_send(ctx->node->ws, conn, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+static int h_rpc_on_close(zg_ctx *ctx, void (*cb)(void *, uint64_t), void *arg)
+{
+    return ctx->node->ws ? zg_ws_on_close(ctx->node->ws, cb, arg) : ZG_OK;
+}
+
 static int h_plugin_find(zg_ctx *ctx, int kind, const char *name, const void **iface, void **state)
 {
     zg_ctx *c = zg_plugin_lookup(ctx->node, kind, name);
@@ -207,4 +233,7 @@ const zg_host_api zg_host_table = {
     .on_shutdown = h_on_shutdown,
     .shutdown = h_shutdown,
     .cfg_type = zg_cfg_type,
+    .rpc_register_conn = h_rpc_register_conn,
+    .rpc_notify = h_rpc_notify,
+    .rpc_on_close = h_rpc_on_close,
 };

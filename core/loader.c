@@ -51,8 +51,9 @@ static int load_one(zg_node *n, zg_ctx *c, const char *file)
     char path[4096];
     if (resolve(n, c, file, path, sizeof path) != 0) return -1;
     c->path = strdup(path);
-    /* RTLD_NOW: undefined symbols fail here, not at first call */
-    c->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    /* RTLD_NOW: undefined symbols fail here, not at first call; NODELETE:
+     * a plugin's leftover threads (LevelDB's compactor) never run unmapped code */
+    c->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (!c->dl) {
         LOG_E("plugin %s: cannot load %s: %s", c->instance, path, dlerror());
         return -1;
@@ -191,8 +192,7 @@ void zg_plugins_unload(zg_node *n)
             free(h);
             h = nx;
         }
-        /* keep the object mapped under sanitizers so leak reports can name it */
-        if (c->dl && !getenv("ZG_NO_DLCLOSE")) dlclose(c->dl);
+        if (c->dl) dlclose(c->dl);
         free(c->path);
         free(c->name);
         free(c->instance);

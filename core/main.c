@@ -7,6 +7,7 @@
 #include "metrics.h"
 #include "node.h"
 #include "rpc.h"
+#include "ws.h"
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -205,6 +206,18 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
     config_destroy(&c);
 }
 
+/* <datadir>/<name> holds the port in use, for clients and tests (port 0) */
+static void write_port_file(zg_node *n, const char *name, int port)
+{
+    char pf[4608];
+    snprintf(pf, sizeof pf, "%s/%s", n->datadir, name);
+    FILE *f = fopen(pf, "w");
+    if (f) {
+        fprintf(f, "%d\n", port);
+        fclose(f);
+    }
+}
+
 static void add_path(zg_node *n, const char *dir)
 {
     if (n->nplugin_path < (int)(sizeof n->plugin_path / sizeof n->plugin_path[0]) && dir && *dir)
@@ -309,7 +322,8 @@ int main(int argc, char **argv)
     evthread_use_pthreads();
     n->base = event_base_new();
     n->rpc = n->base ? zg_rpc_new(n) : NULL;
-    if (!n->rpc) {
+    n->ws = n->rpc ? zg_ws_new(n, n->rpc) : NULL;
+    if (!n->ws) {
         LOG_E("cannot create the event loop");
         return 1;
     }
@@ -353,18 +367,29 @@ int main(int argc, char **argv)
         char *token = load_token(n, tokfile);
         if (!token) goto out;
         ro.token = token;
+        int ws_on = 1;
+        int64_t ws_port = 8546;
+        if (zg_conf_bool(rpccfg, "ws_enabled", &ws_on) == ZG_ETYPE || zg_conf_int(rpccfg, "ws_port", &ws_port) == ZG_ETYPE) {
+            free(token);
+            goto out;
+        }
+        if (ws_port < 0 || ws_port > 65535) {
+            zg_conf_error(config_setting_get_member(rpccfg, "ws_port"), "must be 0..65535");
+            free(token);
+            goto out;
+        }
         int port = zg_rpc_listen(n->rpc, &ro);
         free(token);
         if (port < 0) goto out;
-        char pf[4608], buf[16];
-        snprintf(pf, sizeof pf, "%s/rpc.port", n->datadir);
-        FILE *f = fopen(pf, "w");
-        if (f) {
-            fprintf(f, "%d\n", port);
-            fclose(f);
+        /* the WebSocket port first, so that rpc.port appearing means both are up */
+        if (ws_on) {
+            int wp = zg_ws_listen(n->ws, ro.listen, (int)ws_port);
+            if (wp < 0) goto out;
+            write_port_file(n, "ws.port", wp);
+            LOG_I("JSON-RPC over WebSocket listening on ws://%s:%d/", ro.listen, wp);
         }
-        snprintf(buf, sizeof buf, "%d", port);
-        LOG_I("JSON-RPC listening on http://%s:%s/ (metrics at /metrics)", ro.listen, buf);
+        write_port_file(n, "rpc.port", port);
+        LOG_I("JSON-RPC listening on http://%s:%d/ (metrics at /metrics)", ro.listen, port);
     }
 
     struct event *sigs[3] = {evsignal_new(n->base, SIGTERM, on_stop_signal, n),
@@ -376,6 +401,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++) event_free(sigs[i]);
     rc = 0;
 out:
+    zg_ws_free(n->ws); /* before the plugins: no close hooks into unloaded code */
     zg_plugins_unload(n);
     zg_rpc_free(n->rpc);
     zg_metrics_free_all();
@@ -385,6 +411,8 @@ out:
     if (n->lock_fd >= 0) {
         char pf[4608];
         snprintf(pf, sizeof pf, "%s/rpc.port", n->datadir);
+        unlink(pf);
+        snprintf(pf, sizeof pf, "%s/ws.port", n->datadir);
         unlink(pf);
         close(n->lock_fd);
     }

@@ -8,6 +8,7 @@
 
 struct event_base;
 struct zg_rpc_server;
+struct zg_ws_server;
 struct zg_metrics;
 
 typedef struct zg_hook {
@@ -41,6 +42,7 @@ typedef struct zg_node {
     struct zg_ctx **plugins;
     int nplugins;
     struct zg_rpc_server *rpc;
+    struct zg_ws_server *ws;
     time_t started_at;
     volatile int stopping;
     char stop_reason[128];

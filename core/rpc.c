@@ -15,6 +15,7 @@
 typedef struct method {
     char *name;
     zg_rpc_fn fn;
+    zg_rpc_conn_fn cfn; /* instead of fn, for handlers that need the connection */
     void *arg;
     unsigned flags;
     zg_ctx *owner;
@@ -59,10 +60,10 @@ zg_rpc_server *zg_rpc_new(zg_node *n)
     return s;
 }
 
-int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_fn fn, void *arg,
-                    unsigned flags)
+static int add_method(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_fn fn, zg_rpc_conn_fn cfn,
+                      void *arg, unsigned flags)
 {
-    if (!name || !*name || !fn || strlen(name) > 128) return ZG_EINVAL;
+    if (!name || !*name || (!fn && !cfn) || strlen(name) > 128) return ZG_EINVAL;
     for (const char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.')) return ZG_EINVAL;
     if (lookup(s, name)) {
@@ -75,6 +76,7 @@ int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_fn
         return ZG_ENOMEM;
     }
     m->fn = fn;
+    m->cfn = cfn;
     m->arg = arg;
     m->flags = flags;
     m->owner = owner;
@@ -82,6 +84,17 @@ int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_fn
     m->next = s->buckets[b];
     s->buckets[b] = m;
     return ZG_OK;
+}
+
+int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_fn fn, void *arg, unsigned flags)
+{
+    return fn ? add_method(s, owner, name, fn, NULL, arg, flags) : ZG_EINVAL;
+}
+
+int zg_rpc_register_conn(zg_rpc_server *s, zg_ctx *owner, const char *name, zg_rpc_conn_fn fn, void *arg,
+                         unsigned flags)
+{
+    return fn ? add_method(s, owner, name, NULL, fn, arg, flags) : ZG_EINVAL;
 }
 
 uint64_t zg_rpc_requests(zg_rpc_server *s) { return s->requests; }
@@ -101,7 +114,7 @@ static int valid_id(const json_t *id)
 }
 
 /* one request object -> response (new ref) or NULL for a notification */
-static json_t *handle_one(zg_rpc_server *s, json_t *req, int authorized)
+static json_t *handle_one(zg_rpc_server *s, json_t *req, int authorized, uint64_t conn)
 {
     s->requests++;
     zg_metric_add(s->m_requests, 1);
@@ -147,7 +160,8 @@ static json_t *handle_one(zg_rpc_server *s, json_t *req, int authorized)
         return error_resp(id, ZG_RPC_UNAUTHORIZED, msg, NULL);
     }
     zg_rpc_error err = {ZG_RPC_INTERNAL_ERROR, "internal error", NULL};
-    json_t *result = m->fn(m->arg, json_is_null(params) ? NULL : params, &err);
+    json_t *p = json_is_null(params) ? NULL : params;
+    json_t *result = m->fn ? m->fn(m->arg, p, &err) : m->cfn(m->arg, p, conn, &err);
     if (notification) {
         json_decref(result);
         json_decref(err.data);
@@ -169,7 +183,8 @@ static char *dump(json_t *j, size_t *len)
     return out;
 }
 
-char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authorized, size_t *outlen)
+char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authorized, uint64_t conn,
+                     size_t *outlen)
 {
     json_error_t jerr;
     json_t *req = json_loadb(body, len, JSON_DECODE_ANY, &jerr);
@@ -192,7 +207,7 @@ char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authori
         } else {
             resp = json_array();
             for (size_t i = 0; i < n; i++) {
-                json_t *r = handle_one(s, json_array_get(req, i), authorized);
+                json_t *r = handle_one(s, json_array_get(req, i), authorized, conn);
                 if (r) json_array_append_new(resp, r);
             }
             if (json_array_size(resp) == 0) { /* all notifications: nothing to send */
@@ -201,7 +216,7 @@ char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authori
             }
         }
     } else {
-        resp = handle_one(s, req, authorized);
+        resp = handle_one(s, req, authorized, conn);
     }
     json_decref(req);
     return resp ? dump(resp, outlen) : NULL;
@@ -209,9 +224,8 @@ char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authori
 
 /* ---- HTTP ---- */
 
-static int check_auth(zg_rpc_server *s, struct evhttp_request *req)
+int zg_rpc_check_token(zg_rpc_server *s, const char *h)
 {
-    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
     if (!h || !s->token || strncasecmp(h, "Bearer ", 7) != 0) return 0;
     h += 7;
     size_t a = strlen(h), b = strlen(s->token);
@@ -284,7 +298,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         code = 413;
     } else {
         const char *body = (const char *)evbuffer_pullup(in, -1);
-        resp = zg_rpc_process(s, body ? body : "", len, check_auth(s, req), &rlen);
+        resp = zg_rpc_process(s, body ? body : "", len, zg_rpc_check_token(s, evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization")), 0, &rlen);
     }
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
     evhttp_add_header(h, "Access-Control-Allow-Origin", "*");
@@ -299,12 +313,19 @@ static void on_request(struct evhttp_request *req, void *arg)
     evbuffer_free(out);
 }
 
-int zg_rpc_listen(zg_rpc_server *s, const zg_rpc_opts *o)
+void zg_rpc_configure(zg_rpc_server *s, const zg_rpc_opts *o)
 {
     s->o = *o;
     free(s->token);
     s->token = o->token ? strdup(o->token) : NULL;
     s->o.token = NULL;
+}
+
+size_t zg_rpc_max_body(zg_rpc_server *s) { return s->o.max_body; }
+
+int zg_rpc_listen(zg_rpc_server *s, const zg_rpc_opts *o)
+{
+    zg_rpc_configure(s, o);
     s->http = evhttp_new(s->node->base);
     if (!s->http) return -1;
     /* bodies between max_body and twice that get a JSON-RPC error from us;

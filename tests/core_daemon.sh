@@ -29,7 +29,7 @@ printf 'node: { datadir = "%s" };\nrpc = { port = 1 \n' "$T/d" >"$T/syntax.conf"
 plugconf() { # plugconf FILE KIND NAME [CONFIG_GROUP_BODY]
     cat >"$1" <<CONF
 node: { datadir = "$T/d"; plugin_path = [ "$TP" ]; };
-rpc: { port = 0; };
+rpc: { port = 0; ws_port = 0; };
 plugins = ( { kind = "$2"; name = "$3"; config = { $4 }; } );
 CONF
 }
@@ -104,6 +104,28 @@ sleep 0.2
 m=$(curl -s "${RPC_URL}metrics")
 echo "$m" | grep -q '^# TYPE zg_rpc_requests_total counter' && echo "$m" | grep -Eq '^zg_test_ticks_total [1-9]'; ok $? "/metrics has core and plugin metrics"
 [ "$(curl -s "${RPC_URL}health")" = ok ]; ok $? "/health"
+# --- WebSocket JSON-RPC on its own port ---
+WS="$ZG_BUILDDIR/tests/ws_client"
+wsport=$(cat "$T/d/ws.port" 2>/dev/null)
+[ -n "$wsport" ]; ok $? "ws.port written ($wsport)"
+out=$("$WS" "$wsport" '{"jsonrpc":"2.0","id":1,"method":"test_echo","params":[2]}' 2>&1)
+echo "$out" | grep -q '^{"jsonrpc":"2.0","id":1,"result":{"params":\[2\],"greeting":"hi"}}'; ok $? "ws: request/response ($out)"
+out=$("$WS" "$wsport" -n 3 '{"jsonrpc":"2.0","id":1,"method":"test_subscribe"}')
+[ "$(echo "$out" | grep -c '^{"jsonrpc":"2.0","method":"test_tick","params":{"sub":')" -eq 3 ]; ok $? "ws: server pushes notifications to a subscriber"
+sleep 0.2
+r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"test_closed"}'); [ "$r" = '{"jsonrpc":"2.0","id":1,"result":1}' ]; ok $? "ws: plugin told when the connection closed ($r)"
+r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"test_subscribe"}'); echo "$r" | grep -q 'notifications need a WebSocket'; ok $? "HTTP caller gets conn 0"
+out=$("$WS" "$wsport" '{"jsonrpc":"2.0","id":2,"method":"zg_status"}'); echo "$out" | grep -q '"code":-32001'; ok $? "ws: admin method needs the token"
+out=$("$WS" "$wsport" -t "$(cat "$T/d/admin.token")" '{"jsonrpc":"2.0","id":2,"method":"zg_status"}'); echo "$out" | grep -q '"plugins":1'; ok $? "ws: token at the handshake authorizes"
+out=$("$WS" "$wsport" '[{"jsonrpc":"2.0","id":1,"method":"zg_version"},{"jsonrpc":"2.0","id":2,"method":"nope"}]' '{bad' @ping @frag)
+echo "$out" | grep -q '"id":2,"error":{"code":-32601' && echo "$out" | grep -q '"code":-32700' && echo "$out" | grep -q '^PONG hi' && echo "$out" | grep -q '"id":77,"result":"zgnode/'
+ok $? "ws: batch, parse error, ping/pong, fragmented message"
+out=$("$WS" "$wsport" @big:6000000); rc=$?
+[ $rc -eq 3 ] && echo "$out" | grep -q "^CLOSE 1009 message exceeds the limit"; ok $? "ws: oversized message closed with 1009"
+out=$("$WS" "$wsport" -r $'GET / HTTP/1.1\r\nHost: x\r\n\r\n'); rc=$?
+[ $rc -eq 5 ] && echo "$out" | grep -q "^HTTP/1.1 400"; ok $? "ws: plain HTTP on the ws port gets 400"
+r=$(rpc '{"jsonrpc":"2.0","id":8,"method":"zg_version"}'); echo "$r" | grep -q '"result":"zgnode/'; ok $? "node keeps serving after bad WebSocket input"
+
 "$ZGNODE" --config "$T/good.conf" --datadir "$T/d" 2>"$T/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "is in use by another zgnode (pid $NODE_PID)" "$T/err"; ok $? "second daemon on the same datadir is refused"
 kill -HUP $NODE_PID; sleep 0.3
@@ -111,7 +133,7 @@ grep -q "SIGHUP: log level is now" "$T/node.log"; ok $? "SIGHUP re-reads the log
 kill -0 $NODE_PID; ok $? "node alive after SIGHUP"
 stop_node; rc=$?
 [ $rc -eq 0 ] && grep -q "test plugin stopped" "$T/node.log" && grep -q "stopped cleanly" "$T/node.log"; ok $? "SIGTERM: plugins finalized, exit 0"
-[ ! -e "$T/d/rpc.port" ]; ok $? "rpc.port removed at exit"
+[ ! -e "$T/d/rpc.port" ] && [ ! -e "$T/d/ws.port" ]; ok $? "rpc.port and ws.port removed at exit"
 
 # --- zg_shutdown and JSON logs ---
 start_node "$T/good.conf" "$T/d" "$T/node2.log" && "$ZGNODE" --version >/dev/null

@@ -11,7 +11,7 @@ echo "# backends: $backends"
 for b in $backends; do
     cat >"$T/$b.conf" <<CONF
 node: { datadir = "$T/$b"; plugin_path = [ "$TP" ]; };
-rpc: { port = 0; };
+rpc: { port = 0; ws_port = 0; };
 plugins = (
   { kind = "kv"; name = "$b"; instance = "store"; },
   { kind = "service"; name = "test"; config = { use_kv = true; }; }

@@ -16,7 +16,7 @@ plugdir="$T/root$ZG_PLUGINDIR_INST"
 kv=memory; [ -f "$plugdir/zg-kv-memory.so" ] || kv=leveldb
 cat >"$T/node.conf" <<CONF
 node: { datadir = "$T/data"; plugin_path = [ "$T/hello", "$plugdir" ]; };
-rpc: { port = 0; };
+rpc: { port = 0; ws_port = 0; };
 plugins = (
   { kind = "kv"; name = "$kv"; },
   { kind = "service"; name = "hello"; config = { greeting = "Hi"; }; }

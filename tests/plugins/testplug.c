@@ -13,6 +13,8 @@ typedef struct {
     const char *greeting;
     int64_t started;
     int use_kv;
+    uint64_t subs[16]; /* WebSocket connections subscribed to ticks */
+    int nsubs, closed;
     const zg_kv_iface *kv;
     void *kv_state;
     zg_kv_db *db;
@@ -68,10 +70,44 @@ static json_t *kv_get(void *arg, json_t *params, zg_rpc_error *err)
     return r;
 }
 
+/* test_subscribe: push a "test_tick" notification to this connection on every tick */
+static json_t *subscribe(void *arg, json_t *params, uint64_t conn, zg_rpc_error *err)
+{
+    state_t *s = arg;
+    if (!conn || s->nsubs == 16) {
+        err->code = -32000;
+        strcpy(err->message, conn ? "too many subscriptions" : "notifications need a WebSocket connection");
+        return NULL;
+    }
+    s->subs[s->nsubs++] = conn;
+    return json_integer((json_int_t)conn);
+}
+
+/* test_closed: how many subscribed connections were reported closed */
+static json_t *closed(void *arg, json_t *params, zg_rpc_error *err)
+{
+    return json_integer(((state_t *)arg)->closed);
+}
+
+static void on_close(void *arg, uint64_t conn)
+{
+    state_t *s = arg;
+    for (int i = 0; i < s->nsubs; i++)
+        if (s->subs[i] == conn) {
+            s->subs[i--] = s->subs[--s->nsubs];
+            s->closed++;
+        }
+}
+
 static void on_tick(void *arg)
 {
     state_t *s = arg;
     s->h->metric_add(s->ticks, 1);
+    for (int i = 0; i < s->nsubs; i++)
+        if (s->h->rpc_notify(s->ctx, s->subs[i], "test_tick", json_pack("{s:I}", "sub", (json_int_t)s->subs[i])) ==
+            ZG_ENOTFOUND)
+            s->h->log(s->ctx, ZG_LOG_ERROR, "notify: connection %llu vanished without a close hook",
+                      (unsigned long long)s->subs[i]);
 }
 
 static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
@@ -105,6 +141,9 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
     h->rpc_register(ctx, "test_started", started, s, 0);
     h->rpc_register(ctx, "test_kv_put", kv_put, s, 0);
     h->rpc_register(ctx, "test_kv_get", kv_get, s, 0);
+    h->rpc_register_conn(ctx, "test_subscribe", subscribe, s, 0);
+    h->rpc_register(ctx, "test_closed", closed, s, 0);
+    h->rpc_on_close(ctx, on_close, s);
     h->log(ctx, ZG_LOG_INFO, "test plugin up, greeting '%s'", s->greeting);
     *out = s;
     return ZG_OK;

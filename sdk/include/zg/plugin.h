@@ -113,6 +113,11 @@ typedef struct zg_rpc_error {
  * *err.  Runs on the event-loop thread. */
 typedef json_t *(*zg_rpc_fn)(void *arg, json_t *params, zg_rpc_error *err);
 
+/* A handler that also learns which connection called it: conn is a
+ * WebSocket connection id (> 0) that can receive notifications later
+ * through rpc_notify, or 0 for a plain HTTP request. */
+typedef json_t *(*zg_rpc_conn_fn)(void *arg, json_t *params, uint64_t conn, zg_rpc_error *err);
+
 /* The host function table handed to init().  Append-only. */
 typedef struct zg_host_api {
     uint32_t struct_size; /* sizeof(zg_host_api) in the host */
@@ -173,6 +178,17 @@ typedef struct zg_host_api {
     /* type of the config value at path (ZG_CFG_*), or ZG_ENOTFOUND: for
      * settings that accept several types, e.g. a device index or name */
     int (*cfg_type)(zg_ctx *ctx, const char *path);
+
+    /* --- JSON-RPC over WebSocket: subscriptions and server push --- */
+    /* like rpc_register, for handlers that need the caller's connection */
+    int (*rpc_register_conn)(zg_ctx *ctx, const char *method, zg_rpc_conn_fn fn, void *arg, unsigned flags);
+    /* send {"jsonrpc":"2.0","method":method,"params":params} to connection
+     * conn; takes the reference to params.  ZG_ENOTFOUND once conn closed.
+     * Loop thread only (use post from other threads). */
+    int (*rpc_notify)(zg_ctx *ctx, uint64_t conn, const char *method, json_t *params);
+    /* cb(arg, conn) runs on the loop thread whenever a WebSocket connection
+     * closes, so that its subscriptions can be dropped */
+    int (*rpc_on_close)(zg_ctx *ctx, void (*cb)(void *arg, uint64_t conn), void *arg);
 } zg_host_api;
 
 /* The descriptor a plugin returns from zg_plugin_entry().  Append-only. */
