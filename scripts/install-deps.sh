@@ -6,7 +6,8 @@ PKGS="build-essential autoconf automake libtool pkg-config curl ca-certificates
 libconfig-dev libjansson-dev libevent-dev libssl-dev libleveldb-dev
 libsecp256k1-dev libisal-dev librocksdb-dev
 libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+dpkg-dev debhelper fakeroot"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -45,5 +45,18 @@ else
     tail -60 "$logdir/distcheck.log"; echo "distcheck: FAILED"; total_fail=$((total_fail + 1)); status=1
 fi
 
+echo "=== packaging: dpkg-buildpackage ==="
+pkgdir=$top/build/pkg
+rm -rf "$pkgdir" && mkdir -p "$pkgdir/src"
+git archive HEAD 2>/dev/null | tar -x -C "$pkgdir/src" || cp -a $(ls -A | grep -v '^build$') "$pkgdir/src/"
+cp -r "$pkgdir/src/packaging/debian" "$pkgdir/src/debian"
+if (cd "$pkgdir/src" && dpkg-buildpackage -us -uc -b -j"$jobs") >"$logdir/package.log" 2>&1 &&
+    dpkg-deb -c "$pkgdir"/zgnode_*.deb | grep -q 'usr/bin/zgnode$' &&
+    dpkg-deb -c "$pkgdir"/zgnode-dev_*.deb | grep -q 'usr/include/zg/plugin.h$'; then
+    echo "packaging: ok ($(cd "$pkgdir" && ls *.deb | tr '\n' ' '))"; total_pass=$((total_pass + 1))
+else
+    tail -30 "$logdir/package.log"; echo "packaging: FAILED"; total_fail=$((total_fail + 1)); status=1
+fi
+
 echo "$total_pass passed, $total_fail failed"
 exit $status
