@@ -1,5 +1,6 @@
 /* zgctl: command-line client for a running zgnode, over JSON-RPC. */
 #include "config.h"
+#include "zgctl_chain.h"
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -20,8 +21,9 @@ static void usage(FILE *f)
                "  plugins                loaded plugins (admin)\n"
                "  version                node version\n"
                "  shutdown               stop the node (admin)\n"
-               "  call METHOD [PARAMS]   any JSON-RPC method; PARAMS is a JSON array or object\n"
-               "\n"
+               "  call METHOD [PARAMS]   any JSON-RPC method; PARAMS is a JSON array or object\n");
+    zgctl_chain_usage(f);
+    fprintf(f, "\n"
                "options:\n"
                "  --rpc URL              node JSON-RPC endpoint (default $ZG_RPC_URL, else from\n"
                "                         DATADIR/rpc.port, else http://127.0.0.1:8545/)\n"
@@ -164,6 +166,41 @@ static void print_plugins(json_t *r)
     }
 }
 
+typedef struct {
+    url_t u;
+    const char *token;
+    int timeout_s;
+} rpc_ctx;
+
+/* one JSON-RPC call for the chain commands */
+static json_t *chain_rpc(void *arg, const char *method, json_t *params, char *err, size_t errlen)
+{
+    rpc_ctx *c = arg;
+    json_t *req = json_pack("{s:s,s:i,s:s,s:O}", "jsonrpc", "2.0", "id", 1, "method", method, "params",
+                            params ? params : json_array());
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    char *resp = NULL;
+    int status = http_post(&c->u, c->token, body, c->timeout_s, &resp);
+    free(body);
+    if (status < 0) {
+        snprintf(err, errlen, "cannot reach the node at http://%s:%s/", c->u.host, c->u.port);
+        return NULL;
+    }
+    json_t *r = json_loads(resp, 0, NULL);
+    free(resp);
+    json_t *e = json_object_get(r, "error");
+    json_t *res = json_object_get(r, "result");
+    if (!r || e || !res) {
+        snprintf(err, errlen, "%s", e ? json_string_value(json_object_get(e, "message")) : "malformed response");
+        json_decref(r);
+        return NULL;
+    }
+    json_incref(res);
+    json_decref(r);
+    return res;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {{"rpc", required_argument, 0, 'r'},        {"datadir", required_argument, 0, 'd'},
@@ -187,6 +224,38 @@ int main(int argc, char **argv)
     if (optind >= argc) {
         usage(stderr);
         return 2;
+    }
+    char urlbuf[600], path[4608];
+    if (!rpc && datadir) {
+        snprintf(path, sizeof path, "%s/rpc.port", datadir);
+        char *port = read_first_line(path);
+        if (port) {
+            snprintf(urlbuf, sizeof urlbuf, "http://127.0.0.1:%s/", port);
+            rpc = urlbuf;
+            free(port);
+        }
+    }
+    if (!rpc) rpc = "http://127.0.0.1:8545/";
+    url_t u;
+    if (parse_url(rpc, &u) != 0) {
+        fprintf(stderr, "zgctl: --rpc must look like http://HOST:PORT/, not '%s'\n", rpc);
+        return 2;
+    }
+    char *token = getenv("ZG_ADMIN_TOKEN") ? strdup(getenv("ZG_ADMIN_TOKEN")) : NULL;
+    if (tokfile || (!token && datadir)) {
+        if (!tokfile) snprintf(path, sizeof path, "%s/admin.token", datadir);
+        free(token);
+        token = read_first_line(tokfile ? tokfile : path);
+        if (!token && tokfile) {
+            fprintf(stderr, "zgctl: cannot read token file %s: %s\n", tokfile, strerror(errno));
+            return 1;
+        }
+    }
+    rpc_ctx rc_ctx = {u, token, timeout_s};
+    int crc = zgctl_chain(argc - optind, argv + optind, chain_rpc, &rc_ctx, raw, stdout);
+    if (crc != -1) {
+        free(token);
+        return crc;
     }
     const char *cmd = argv[optind++];
     const char *method = NULL;
@@ -219,32 +288,6 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    char urlbuf[600], path[4608];
-    if (!rpc && datadir) {
-        snprintf(path, sizeof path, "%s/rpc.port", datadir);
-        char *port = read_first_line(path);
-        if (port) {
-            snprintf(urlbuf, sizeof urlbuf, "http://127.0.0.1:%s/", port);
-            rpc = urlbuf;
-            free(port);
-        }
-    }
-    if (!rpc) rpc = "http://127.0.0.1:8545/";
-    url_t u;
-    if (parse_url(rpc, &u) != 0) {
-        fprintf(stderr, "zgctl: --rpc must look like http://HOST:PORT/, not '%s'\n", rpc);
-        return 2;
-    }
-    char *token = getenv("ZG_ADMIN_TOKEN") ? strdup(getenv("ZG_ADMIN_TOKEN")) : NULL;
-    if (tokfile || (!token && datadir)) {
-        if (!tokfile) snprintf(path, sizeof path, "%s/admin.token", datadir);
-        free(token);
-        token = read_first_line(tokfile ? tokfile : path);
-        if (!token && tokfile) {
-            fprintf(stderr, "zgctl: cannot read token file %s: %s\n", tokfile, strerror(errno));
-            return 1;
-        }
-    }
     json_t *req = json_pack("{s:s,s:i,s:s,s:o}", "jsonrpc", "2.0", "id", 1, "method", method, "params", params);
     char *body = json_dumps(req, JSON_COMPACT);
     json_decref(req);

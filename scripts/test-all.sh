@@ -38,6 +38,34 @@ run_check() {
 run_check release
 run_check asan --enable-sanitizers
 
+# count_line NAME LOG: add a runner's closing "N passed, N failed" to the totals
+count_line() {
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$2" | tail -1)
+    if [ -z "$line" ]; then
+        echo "$1: printed no summary"; total_fail=$((total_fail + 1)); status=1; return
+    fi
+    total_pass=$((total_pass + $(echo "$line" | cut -d' ' -f1)))
+    total_fail=$((total_fail + $(echo "$line" | cut -d' ' -f3 | tr -d ',')))
+    grep -qE ' 0 failed' <<<"$line" || status=1
+}
+
+eth_tests=${ZG_ETH_TESTS:-$top/../shared/ethereum-tests}
+echo "=== release: every GeneralStateTests case (zg-statetest) ==="
+build/release/zg-statetest -j"$jobs" "$eth_tests/GeneralStateTests" >"$logdir/statetest.log" 2>&1
+grep -v '^ok' "$logdir/statetest.log" | tail -20
+count_line statetest "$logdir/statetest.log"
+
+echo "=== release: end-to-end tests (ethers, solc, hardhat against zgnode) ==="
+bash tests/e2e/run.sh "$top/build/release" >"$logdir/e2e.log" 2>&1
+e2e_rc=$?
+grep -E '^(not ok|ok)' "$logdir/e2e.log" | tail -40
+pass=$(grep -c '^ok ' "$logdir/e2e.log"); fail=$(grep -c '^not ok ' "$logdir/e2e.log")
+if [ "$e2e_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; tail -30 "$logdir/e2e.log"; fi
+[ "$pass" -gt 0 ] || { fail=$((fail + 1)); echo "e2e: no test ran"; tail -30 "$logdir/e2e.log"; }
+echo "e2e: $pass passed, $fail failed"
+total_pass=$((total_pass + pass)); total_fail=$((total_fail + fail)); [ "$fail" -eq 0 ] || status=1
+
 echo "=== release: make distcheck ==="
 if make -C build/release distcheck >"$logdir/distcheck.log" 2>&1; then
     echo "distcheck: ok"; total_pass=$((total_pass + 1))

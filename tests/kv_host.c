@@ -132,6 +132,19 @@ static int h_cfg_count(zg_ctx *ctx, const char *path)
     return cfg_find(ctx, path) ? ZG_ETYPE : ZG_ENOTFOUND;
 }
 
+static int h_cfg_type(zg_ctx *ctx, const char *path)
+{
+    if (!path || !*path) return ZG_CFG_GROUP;
+    const kvh_cfg *c = cfg_find(ctx, path);
+    if (!c) return ZG_ENOTFOUND;
+    switch (c->type) {
+    case 'i': return ZG_CFG_INT;
+    case 'f': return ZG_CFG_FLOAT;
+    case 'b': return ZG_CFG_BOOL;
+    default: return ZG_CFG_STRING;
+    }
+}
+
 static void h_cfg_error(zg_ctx *ctx, const char *path, const char *fmt, ...)
 {
     char msg[512];
@@ -224,6 +237,7 @@ static const zg_host_api host_api = {
     .plugin_find = h_plugin_find,
     .on_shutdown = h_on_shutdown,
     .shutdown = h_shutdown,
+    .cfg_type = h_cfg_type,
 };
 
 /* ---------------------------------------------------------------- loading */

@@ -70,7 +70,8 @@ static int walk(file_list *l, const char *path)
             rc = -1;
             break;
         }
-        snprintf(p, n, "%s/%s", path, e->d_name);
+        size_t pl = strlen(path);
+        snprintf(p, n, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", e->d_name);
         struct stat cs;
         if (stat(p, &cs) == 0 && S_ISDIR(cs.st_mode)) {
             push_file(&sub, p);
@@ -81,8 +82,8 @@ static int walk(file_list *l, const char *path)
         free(p);
     }
     closedir(d);
-    qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
-    qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+    if (l->n > first) qsort(l->v + first, l->n - first, sizeof *l->v, cmp_str);
+    if (sub.n) qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
     for (size_t i = 0; i < sub.n; i++) {
         if (walk(l, sub.v[i])) rc = -1;
         free(sub.v[i]);

@@ -231,6 +231,53 @@ ZG_MAYBE_UNUSED static void G_(mul_vartime)(PT *r, const PT *p, const uint64_t k
     *r = acc;
 }
 
+/* r = sum k[i] p[i] for public scalars (Pippenger's bucket method,
+ * variable time).  ZG_ENOMEM when the buckets cannot be allocated. */
+ZG_MAYBE_UNUSED static int G_(msm_vartime)(PT *r, const PT *p, const uint64_t (*k)[4], size_t n)
+{
+    if (n < 8) {
+        PT acc, t;
+        G_(set_inf)(&acc);
+        for (size_t i = 0; i < n; i++) {
+            G_(mul_vartime)(&t, &p[i], k[i]);
+            G_(add)(&acc, &acc, &t);
+        }
+        *r = acc;
+        return ZG_OK;
+    }
+    int c = 2; /* window: about log2(n) - 2 bits, at most 14 */
+    while (c < 14 && ((size_t)1 << (c + 3)) <= n) c++;
+    size_t nb = ((size_t)1 << c) - 1;
+    PT *bk = malloc(nb * sizeof *bk);
+    if (!bk) return ZG_ENOMEM;
+    PT acc, run, sum;
+    G_(set_inf)(&acc);
+    int nwin = (256 + c - 1) / c;
+    for (int w = nwin - 1; w >= 0; w--) {
+        int lo = w * c;
+        for (int j = 0; j < c && w != nwin - 1; j++) G_(dbl)(&acc, &acc);
+        for (size_t b = 0; b < nb; b++) G_(set_inf)(&bk[b]);
+        for (size_t i = 0; i < n; i++) {
+            /* c bits of k[i] from bit lo (may straddle two limbs) */
+            uint64_t d = k[i][lo / 64] >> (lo % 64);
+            if (lo % 64 + c > 64 && lo / 64 < 3) d |= k[i][lo / 64 + 1] << (64 - lo % 64);
+            d &= nb;
+            if (d) G_(add)(&bk[d - 1], &bk[d - 1], &p[i]);
+        }
+        /* sum_d d * bucket[d] as a running sum from the top */
+        G_(set_inf)(&run);
+        G_(set_inf)(&sum);
+        for (size_t b = nb; b-- > 0;) {
+            G_(add)(&run, &run, &bk[b]);
+            G_(add)(&sum, &sum, &run);
+        }
+        G_(add)(&acc, &acc, &sum);
+    }
+    free(bk);
+    *r = acc;
+    return ZG_OK;
+}
+
 #undef F_
 #undef G_
 #undef GP

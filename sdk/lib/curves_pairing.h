@@ -130,7 +130,7 @@ static void pacc_add(pairing_acc *pa, const g1_aff *p, const g2_aff *q)
     if (++pa->n == ML_CHUNK) pacc_flush(pa);
 }
 
-static void pacc_final(pairing_acc *pa, fp12 *r)
+ZG_MAYBE_UNUSED static void pacc_final(pairing_acc *pa, fp12 *r)
 {
     pacc_flush(pa);
     final_exp(r, &pa->acc);

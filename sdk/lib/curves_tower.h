@@ -19,9 +19,21 @@ static inline void fp2_zero(fp2 *r) { fp_zero(&r->c0); fp_zero(&r->c1); }
 static inline void fp2_one(fp2 *r) { fp_one(&r->c0); fp_zero(&r->c1); }
 static inline uint64_t fp2_is_zero(const fp2 *a) { return fp_is_zero(&a->c0) & fp_is_zero(&a->c1); }
 static inline uint64_t fp2_eq(const fp2 *a, const fp2 *b) { return fp_eq(&a->c0, &b->c0) & fp_eq(&a->c1, &b->c1); }
-static inline void fp2_cmov(fp2 *r, const fp2 *a, uint64_t f) { fp_cmov(&r->c0, &a->c0, f); fp_cmov(&r->c1, &a->c1, f); }
-static inline void fp2_add(fp2 *r, const fp2 *a, const fp2 *b) { fp_add(&r->c0, &a->c0, &b->c0); fp_add(&r->c1, &a->c1, &b->c1); }
-static inline void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b) { fp_sub(&r->c0, &a->c0, &b->c0); fp_sub(&r->c1, &a->c1, &b->c1); }
+static inline void fp2_cmov(fp2 *r, const fp2 *a, uint64_t f)
+{
+    fp_cmov(&r->c0, &a->c0, f);
+    fp_cmov(&r->c1, &a->c1, f);
+}
+static inline void fp2_add(fp2 *r, const fp2 *a, const fp2 *b)
+{
+    fp_add(&r->c0, &a->c0, &b->c0);
+    fp_add(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_sub(fp2 *r, const fp2 *a, const fp2 *b)
+{
+    fp_sub(&r->c0, &a->c0, &b->c0);
+    fp_sub(&r->c1, &a->c1, &b->c1);
+}
 static inline void fp2_dbl(fp2 *r, const fp2 *a) { fp_dbl(&r->c0, &a->c0); fp_dbl(&r->c1, &a->c1); }
 static inline void fp2_neg(fp2 *r, const fp2 *a) { fp_neg(&r->c0, &a->c0); fp_neg(&r->c1, &a->c1); }
 static inline void fp2_half(fp2 *r, const fp2 *a) { fp_half(&r->c0, &a->c0); fp_half(&r->c1, &a->c1); }
@@ -301,7 +313,10 @@ static inline void fp6_inv(fp6 *r, const fp6 *a)
 
 /* ---------------- Fp12 ---------------- */
 static inline void fp12_one(fp12 *r) { fp6_one(&r->c0); fp6_zero(&r->c1); }
-static inline uint64_t fp12_eq(const fp12 *a, const fp12 *b) { return fp6_eq(&a->c0, &b->c0) & fp6_eq(&a->c1, &b->c1); }
+static inline uint64_t fp12_eq(const fp12 *a, const fp12 *b)
+{
+    return fp6_eq(&a->c0, &b->c0) & fp6_eq(&a->c1, &b->c1);
+}
 static inline uint64_t fp12_is_one(const fp12 *a)
 {
     fp12 one;

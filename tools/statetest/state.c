@@ -199,7 +199,7 @@ static int v_get_storage(void *ctx, const uint8_t addr[20], const uint8_t key[32
 {
     const st_account *a = find(ctx, addr);
     memset(val, 0, 32);
-    if (!a) return ZG_OK;
+    if (!a || !a->nslots) return ZG_OK;
     st_slot k;
     memcpy(k.key, key, 32);
     const st_slot *s = bsearch(&k, a->slots, a->nslots, sizeof k, cmp_slot);

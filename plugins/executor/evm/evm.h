@@ -31,7 +31,6 @@
 #define EVM_MAX_INITCODE_SIZE 49152
 #define EVM_CODE_PAD 33 /* zero bytes after the code: PUSH32 reads and a final STOP */
 
-#define EVM_LIKELY(x) __builtin_expect(!!(x), 1)
 #define EVM_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Frame outcome: 0 success (STOP/RETURN/SELFDESTRUCT), EVM_REVERT, or a
@@ -269,10 +268,11 @@ typedef struct evm_exec {
     int64_t refund;
 
     evm_arena_chunk *arena;
-    evm_code **owned_codes;  /* analyses not in the cache, freed per tx */
+    evm_code **owned_codes;  /* analyses the cache could not take, freed per tx */
     size_t nowned, owned_cap;
 
     evm_frame *frames[EVM_MAX_DEPTH + 1];
+    int depth_hw;            /* deepest frame used since the last trim */
 
     /* results */
     zg_exec_change *changes;
@@ -288,8 +288,13 @@ typedef struct evm_exec {
     evm_code_cache cache;
     zg_exec_trace_fn trace_fn;
     void *trace_arg;
-    char *trace_buf;
+    char *trace_buf;         /* the pending step line, without its gas cost */
     size_t trace_cap;
+    char *trace_out;         /* a finished line */
+    size_t trace_out_cap;
+    size_t trace_len, trace_split; /* pending line length; where the cost goes */
+    const evm_frame *trace_frame;  /* frame of the pending line (NULL: none) */
+    int64_t trace_gas;             /* gas before the pending instruction */
 
     uint8_t pc_small[64];    /* small precompile outputs */
     evm_acct dummy_acct;     /* handed out after an allocation failure */
@@ -300,12 +305,10 @@ typedef struct evm_exec {
 int evm_exec_init(evm_exec *ex);
 void evm_exec_free(evm_exec *ex);
 void evm_tx_begin(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *st);
-void evm_tx_end(evm_exec *ex);
 evm_acct *evm_acct_get(evm_exec *ex, const uint8_t addr[20]);
 void evm_acct_load_code(evm_exec *ex, evm_acct *a);
 const evm_code *evm_acct_analysis(evm_exec *ex, evm_acct *a);
 void *evm_arena_alloc(evm_exec *ex, size_t n);
-evm_code *evm_analyze_owned(evm_exec *ex, const uint8_t *code, size_t len);
 
 static inline size_t evm_journal_mark(const evm_exec *ex) { return ex->njournal; }
 void evm_journal_revert(evm_exec *ex, size_t mark);
@@ -364,8 +367,11 @@ int evm_ret_copy(evm_frame *f, const uint8_t *data, size_t len);
 /* interpreter entry points (interp.c, tracer.c) */
 int evm_interpret(evm_frame *f);
 int evm_interpret_traced(evm_frame *f);
-/* tracer.c: one EIP-3155 line before each instruction, one after the tx */
+/* tracer.c: one EIP-3155 line per instruction (written once its gas cost
+ * is known: at the next instruction, at the callee's first one, or when
+ * the frame ends), one after the transaction */
 void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptrdiff_t height);
+void evm_trace_frame_end(evm_exec *ex, const evm_frame *f);
 void evm_trace_end(evm_exec *ex, const evm_result *r, int64_t gas_used);
 
 /* transaction.c */
@@ -388,7 +394,6 @@ static inline int evm_precompile_id(const uint8_t a[20])
 /* run precompile id: status (EVM_OK or an error), gas left, output into buf */
 int evm_precompile(evm_exec *ex, int id, const uint8_t *in, size_t len, int64_t *gas,
                    uint8_t **out, size_t *out_len);
-int evm_precompile_available(int id);
 
 /* instructions_*.c: out-of-line instruction bodies.  sp points at the top
  * item; they return EVM_OK or an error and update f->gas_left. */
@@ -410,20 +415,40 @@ int evm_op_log(evm_frame *f, zg_u256 *sp, unsigned ntopics);
 int evm_op_call(evm_frame *f, zg_u256 *sp, int kind);
 int evm_op_create(evm_frame *f, zg_u256 *sp, int kind);
 int evm_op_selfdestruct(evm_frame *f, zg_u256 *sp);
-int evm_op_exp(evm_frame *f, zg_u256 *sp);
 int evm_op_return(evm_frame *f, zg_u256 *sp);
 
+/* address <-> 256-bit word, limb by limb (no byte buffer round trip) */
 static inline void evm_addr_to_u256(zg_u256 *r, const uint8_t a[20])
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t hi;
+    uint64_t mid, lo;
+    memcpy(&hi, a, 4);
+    memcpy(&mid, a + 4, 8);
+    memcpy(&lo, a + 12, 8);
+    r->w[0] = __builtin_bswap64(lo);
+    r->w[1] = __builtin_bswap64(mid);
+    r->w[2] = __builtin_bswap32(hi);
+    r->w[3] = 0;
+#else
     uint8_t b[32] = {0};
     memcpy(b + 12, a, 20);
     zg_u256_load_be32(r, b);
+#endif
 }
 static inline void evm_u256_to_addr(const zg_u256 *v, uint8_t a[20])
 {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t hi = __builtin_bswap32((uint32_t)v->w[2]);
+    uint64_t mid = __builtin_bswap64(v->w[1]), lo = __builtin_bswap64(v->w[0]);
+    memcpy(a, &hi, 4);
+    memcpy(a + 4, &mid, 8);
+    memcpy(a + 12, &lo, 8);
+#else
     uint8_t b[32];
     zg_u256_store_be32(v, b);
     memcpy(a, b + 12, 20);
+#endif
 }
 
 #endif

@@ -19,6 +19,7 @@
 #define ARENA_CHUNK (64 * 1024)
 #define INDEX_MIN 256
 #define INDEX_SHRINK (1u << 16)
+#define FRAME_KEEP ((size_t)4 << 20) /* memory kept per frame between txs */
 
 /* ---------------------------------------------------------------- hashing */
 
@@ -194,6 +195,7 @@ void evm_exec_free(evm_exec *ex)
     free(ex->xlogs);
     free(ex->output);
     free(ex->trace_buf);
+    free(ex->trace_out);
     evm_cache_free(&ex->cache);
     memset(ex, 0, sizeof *ex);
 }
@@ -216,6 +218,7 @@ void evm_tx_begin(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *st)
     ex->output_len = 0;
     ex->blob_hashes = NULL;
     ex->nblob_hashes = 0;
+    ex->trace_frame = NULL;
     index_reset(&ex->acct_idx);
     index_reset(&ex->slot_idx);
     index_reset(&ex->tslot_idx);
@@ -223,9 +226,22 @@ void evm_tx_begin(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *st)
     arena_reset(ex);
     free_owned_codes(ex);
     if (ex->cache.bytes > ex->cache.limit) evm_cache_clear(&ex->cache);
+    /* give back frame buffers a big transaction left behind */
+    for (int d = 0; d <= ex->depth_hw; d++) {
+        evm_frame *f = ex->frames[d];
+        if (f && f->mem_cap > FRAME_KEEP) {
+            free(f->mem);
+            f->mem = NULL;
+            f->mem_cap = f->mem_size = 0;
+        }
+        if (f && f->ret_cap > FRAME_KEEP) {
+            free(f->ret);
+            f->ret = NULL;
+            f->ret_cap = f->ret_len = 0;
+        }
+    }
+    ex->depth_hw = 0;
 }
-
-void evm_tx_end(evm_exec *ex) { (void)ex; }
 
 /* --------------------------------------------------------------- accounts */
 
@@ -282,6 +298,9 @@ evm_acct *evm_acct_get(evm_exec *ex, const uint8_t addr[20])
         if (r != ZG_ENOTFOUND && !ex->host_err) ex->host_err = r;
         memcpy(a->code_hash, ZG_EXEC_EMPTY_CODE_HASH, 32);
     }
+    /* precompiles are warm from the start of every transaction (EIP-2929):
+     * marking them here saves loading all ten up front */
+    if (evm_precompile_id(addr)) a->warm = 1;
     a->orig_balance = a->balance;
     a->orig_nonce = a->nonce;
     memcpy(a->orig_code_hash, a->code_hash, 32);
@@ -316,21 +335,6 @@ void evm_acct_load_code(evm_exec *ex, evm_acct *a)
     }
     a->code = c;
     a->code_len = n;
-}
-
-evm_code *evm_analyze_owned(evm_exec *ex, const uint8_t *code, size_t len)
-{
-    if (GROW(ex, ex->owned_codes, ex->owned_cap, ex->nowned + 1)) {
-        ex->oom = 1;
-        return NULL;
-    }
-    evm_code *c = evm_analyze(code, len);
-    if (!c) {
-        ex->oom = 1;
-        return NULL;
-    }
-    ex->owned_codes[ex->nowned++] = c;
-    return c;
 }
 
 const evm_code *evm_acct_analysis(evm_exec *ex, evm_acct *a)

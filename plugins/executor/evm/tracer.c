@@ -6,8 +6,10 @@
  *   {"pc":0,"op":96,"gas":"0x5f5e100","gasCost":"0x3","memSize":0,
  *    "stack":[],"depth":1,"refund":0,"opName":"PUSH1"}
  * and after the transaction {"output":"..","gasUsed":"0x..","error":".."}.
- * gasCost is the instruction's base cost (dynamic parts are not known
- * before it runs). */
+ * A step's line is held until its gas cost is known: the gas left before
+ * the frame's next instruction, or, for a call or creation, before the
+ * callee's first one (so the cost includes the gas handed over, as geth
+ * reports it), or when the frame ends. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,17 +47,49 @@ static size_t put_quantity(char *p, const zg_u256 *v)
     return (size_t)(p - s);
 }
 
+static int reserve_out(evm_exec *ex, size_t need)
+{
+    if (need <= ex->trace_out_cap) return 0;
+    size_t ncap = ex->trace_out_cap ? ex->trace_out_cap : 4096;
+    while (ncap < need) ncap *= 2;
+    char *b = realloc(ex->trace_out, ncap);
+    if (!b) return -1;
+    ex->trace_out = b;
+    ex->trace_out_cap = ncap;
+    return 0;
+}
+
+/* write the pending line with cost = gas before it - gas after it */
+static void flush(evm_exec *ex, int64_t gas_after)
+{
+    if (!ex->trace_frame) return;
+    ex->trace_frame = NULL;
+    if (reserve_out(ex, ex->trace_len + 32)) return;
+    int64_t cost = ex->trace_gas - gas_after;
+    if (cost < 0) cost = 0;
+    char *o = ex->trace_out;
+    memcpy(o, ex->trace_buf, ex->trace_split);
+    size_t n = ex->trace_split;
+    n += (size_t)sprintf(o + n, "0x%llx", (unsigned long long)cost);
+    memcpy(o + n, ex->trace_buf + ex->trace_split, ex->trace_len - ex->trace_split);
+    n += ex->trace_len - ex->trace_split;
+    ex->trace_fn(ex->trace_arg, o, n);
+}
+
 void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptrdiff_t height)
 {
     evm_exec *ex = f->ex;
+    /* the previous instruction ended: in this frame, or it called into this one */
+    if (ex->trace_frame) flush(ex, ex->trace_frame == f ? gas : ex->trace_frame->gas_left);
     if (height < 0) height = 0;
     if (reserve(ex, 512 + (size_t)height * 70)) return;
     uint8_t op = f->code->code[pc];
     const evm_trait *t = &evm_traits[op];
     char *b = ex->trace_buf;
-    int n = sprintf(b, "{\"pc\":%zu,\"op\":%u,\"gas\":\"0x%llx\",\"gasCost\":\"0x%x\",\"memSize\":%zu,\"stack\":[",
-                    pc, op, (unsigned long long)gas, (unsigned)t->gas, f->mem_size);
+    int n = sprintf(b, "{\"pc\":%zu,\"op\":%u,\"gas\":\"0x%llx\",\"gasCost\":\"", pc, op, (unsigned long long)gas);
+    ex->trace_split = (size_t)n;
     size_t len = (size_t)n;
+    len += (size_t)sprintf(b + len, "\",\"memSize\":%zu,\"stack\":[", f->mem_size);
     const zg_u256 *bottom = sp - height + 1;
     for (ptrdiff_t i = 0; i < height; i++) {
         if (i) b[len++] = ',';
@@ -68,16 +102,23 @@ void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptr
         snprintf(name, sizeof name, "%s", t->name);
     else
         snprintf(name, sizeof name, "opcode 0x%02x", op);
-    n = sprintf(b + len, "],\"depth\":%d,\"refund\":%lld,\"opName\":\"%s\"}", f->depth + 1,
-                (long long)ex->refund, name);
-    len += (size_t)n;
-    ex->trace_fn(ex->trace_arg, b, len);
+    len += (size_t)sprintf(b + len, "],\"depth\":%d,\"refund\":%lld,\"opName\":\"%s\"}", f->depth + 1,
+                           (long long)ex->refund, name);
+    ex->trace_len = len;
+    ex->trace_frame = f;
+    ex->trace_gas = gas;
+}
+
+void evm_trace_frame_end(evm_exec *ex, const evm_frame *f)
+{
+    if (ex->trace_frame == f) flush(ex, f->gas_left);
 }
 
 void evm_trace_end(evm_exec *ex, const evm_result *r, int64_t gas_used)
 {
-    if (reserve(ex, 256 + 2 * r->out_len)) return;
-    char *b = ex->trace_buf;
+    if (ex->trace_frame) flush(ex, ex->trace_frame->gas_left);
+    if (reserve_out(ex, 256 + 2 * r->out_len)) return;
+    char *b = ex->trace_out;
     size_t len = (size_t)sprintf(b, "{\"output\":\"");
     static const char hx[] = "0123456789abcdef";
     for (size_t i = 0; i < r->out_len; i++) {

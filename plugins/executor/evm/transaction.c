@@ -53,16 +53,28 @@ static int run_code(evm_exec *ex, const evm_msg *m, const evm_code *code, evm_re
         r->gas_left = 0;
         return r->status;
     }
+    if (m->depth > ex->depth_hw) ex->depth_hw = m->depth;
     f->code = code;
     f->self = m->to;
     memmove(f->caller, m->caller, 20);
     f->value = m->value;
-    f->input = m->input;
-    f->input_len = m->input_len;
+    if (m->kind == M_CREATE || m->kind == M_CREATE2) {
+        f->input = NULL; /* init code runs with empty call data */
+        f->input_len = 0;
+    } else {
+        f->input = m->input;
+        f->input_len = m->input_len;
+    }
     f->depth = m->depth;
     f->is_static = m->is_static;
     f->gas_left = m->gas;
-    int st = ex->trace_fn ? evm_interpret_traced(f) : evm_interpret(f);
+    int st;
+    if (ex->trace_fn) {
+        st = evm_interpret_traced(f);
+        evm_trace_frame_end(ex, f);
+    } else {
+        st = evm_interpret(f);
+    }
     r->status = st;
     r->gas_left = f->gas_left;
     if (st == EVM_OK || st == EVM_REVERT) {
@@ -94,11 +106,14 @@ int evm_message(evm_exec *ex, const evm_msg *m, evm_result *r)
     }
 
     if (create) {
-        const evm_code *c = m->input_len ? evm_analyze_owned(ex, m->input, m->input_len) : NULL;
+        /* init code is analysed for this frame only (not cached) */
+        evm_code *c = m->input_len ? evm_analyze(m->input, m->input_len) : NULL;
         if (c) {
             run_code(ex, m, c, r);
+            evm_code_free(c); /* r->out points into the frame's memory, not c */
         } else if (m->input_len) {
-            r->status = ZG_EXEC_ERR_OUT_OF_GAS; /* allocation failure (ex->oom set) */
+            ex->oom = 1;
+            r->status = ZG_EXEC_ERR_OUT_OF_GAS;
             r->gas_left = 0;
         }
         if (r->status == EVM_OK) {
@@ -163,11 +178,7 @@ static void warm_base(evm_exec *ex, const uint8_t sender[20], evm_acct *target)
     evm_warm_acct(ex, evm_acct_get(ex, sender));
     evm_warm_acct(ex, target);
     evm_warm_acct(ex, evm_acct_get(ex, ex->env->coinbase)); /* EIP-3651 */
-    uint8_t pc[20] = {0};
-    for (int i = 1; i <= 10; i++) {
-        pc[19] = (uint8_t)i;
-        evm_warm_acct(ex, evm_acct_get(ex, pc));
-    }
+    /* the precompiles are warm as soon as they are looked at (state.c) */
 }
 
 static void result_init(zg_exec_result *r)

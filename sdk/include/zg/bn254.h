@@ -33,6 +33,13 @@ typedef struct zg_bn254_g1 { zg_bn254_fp x, y, z; } zg_bn254_g1;
 typedef struct zg_bn254_g2 { zg_bn254_fp2 x, y, z; } zg_bn254_g2;
 typedef zg_bn254_fp12 zg_bn254_gt;
 
+/* Field multiplication uses x86-64 BMI2/ADX assembly when the CPU has it
+ * (detected at load time), portable C otherwise; both give identical
+ * results.  enable = 0 forces the C code, 1 re-enables the assembly where
+ * supported, -1 only queries; returns whether the assembly was in use.
+ * Meant for tests and benchmarks; shared by BN254 and BLS12-381. */
+ZG_EXPORT int zg_curves_use_asm(int enable);
+
 /* ---- EVM precompiles: 0 on success, ZG_EINVAL for invalid input (the
  * call then fails and consumes all its gas).  The caller pads/truncates the
  * call data to the fixed sizes (EIP-196: missing bytes are zero). ---- */

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// A minimal ERC-20 for the end-to-end tests.
+pragma solidity ^0.8.20;
+
+contract Token {
+    string public name;
+    string public symbol;
+    uint8 public constant decimals = 18;
+    uint256 public totalSupply;
+    mapping(address => uint256) public balanceOf;
+    mapping(address => mapping(address => uint256)) public allowance;
+
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+    error InsufficientBalance(address from, uint256 have, uint256 want);
+
+    constructor(string memory name_, string memory symbol_, uint256 supply) {
+        name = name_;
+        symbol = symbol_;
+        totalSupply = supply;
+        balanceOf[msg.sender] = supply;
+        emit Transfer(address(0), msg.sender, supply);
+    }
+
+    function transfer(address to, uint256 value) external returns (bool) {
+        _move(msg.sender, to, value);
+        return true;
+    }
+
+    function approve(address spender, uint256 value) external returns (bool) {
+        allowance[msg.sender][spender] = value;
+        emit Approval(msg.sender, spender, value);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        uint256 a = allowance[from][msg.sender];
+        require(a >= value, "ERC20: insufficient allowance");
+        allowance[from][msg.sender] = a - value;
+        _move(from, to, value);
+        return true;
+    }
+
+    function _move(address from, address to, uint256 value) internal {
+        uint256 b = balanceOf[from];
+        if (b < value) revert InsufficientBalance(from, b, value);
+        unchecked {
+            balanceOf[from] = b - value;
+        }
+        balanceOf[to] += value;
+        emit Transfer(from, to, value);
+    }
+}
