@@ -707,7 +707,7 @@ static void test_trace(void)
     X->set_tracer(ex, NULL, NULL);
     ok(trace_lines == 5, "one trace line per instruction plus a summary (%d)", trace_lines);
     ok(strstr(trace_text, "{\"pc\":0,\"op\":96,\"gas\":\"0x3e8\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[],"
-                          "\"depth\":1,\"refund\":0,\"opName\":\"PUSH1\"}") == trace_text,
+                          "\"returnData\":\"0x\",\"depth\":1,\"refund\":0,\"opName\":\"PUSH1\"}") == trace_text,
        "first trace line");
     ok(strstr(trace_text, "\"pc\":4,\"op\":1,\"gas\":\"0x3e2\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[\"0x1\",\"0x2\"]") != NULL,
        "stack shown bottom first");
@@ -718,7 +718,7 @@ static void test_trace(void)
     X->set_tracer(ex, trace_fn, NULL);
     run("60015f5500", NULL, 100000, &r);
     X->set_tracer(ex, NULL, NULL);
-    ok(strstr(trace_text, "\"gasCost\":\"0x5654\",\"memSize\":0,\"stack\":[\"0x1\",\"0x0\"],\"depth\":1,"
+    ok(strstr(trace_text, "\"gasCost\":\"0x5654\",\"memSize\":0,\"stack\":[\"0x1\",\"0x0\"],\"returnData\":\"0x\",\"depth\":1,"
                           "\"refund\":0,\"opName\":\"SSTORE\"}") != NULL,
        "SSTORE's line carries its full cost");
     /* a call's line carries the gas handed to the callee; the callee's
@@ -744,6 +744,26 @@ static void test_trace(void)
     const char *callee = strstr(trace_text, "\"depth\":2");
     ok(strstr(trace_text, "\"gasCost\":\"0xcd78\"") != NULL && call && callee && call < callee,
        "CALL costs 100 + 2500 + 50000 handed over, before the callee's lines");
+    ok(call && strstr(trace_text, "\"returnData\":\"0x\",\"depth\":1,\"refund\":0,\"opName\":\"CALL\"}") != NULL,
+       "returnData is 0x before any call returned data");
+    /* returnData: the callee returns 32 bytes (0x2a); the caller's next
+     * line (POP) shows them */
+    trace_len = 0;
+    trace_lines = 0;
+    w_reset();
+    w_add(SENDER, 1000000000, NULL);
+    w_add(CONTRACT, 0, "5f5f5f5f5f73" ADDR3 "61c350f15000");
+    w_add(OTHER, 0, "602a5f5260205ff3");
+    memset(&r, 0, sizeof r);
+    r.struct_size = sizeof r;
+    X->set_tracer(ex, trace_fn, NULL);
+    X->execute_call(ex, &env, &view, &m, &r);
+    X->set_tracer(ex, NULL, NULL);
+    ok(r.status == ZG_EXEC_SUCCESS &&
+           strstr(trace_text, "\"stack\":[\"0x1\"],\"returnData\":\"0x"
+                              "000000000000000000000000000000000000000000000000000000000000002a\","
+                              "\"depth\":1,\"refund\":0,\"opName\":\"POP\"}") != NULL,
+       "returnData shows the last call's return data");
     /* the traced and plain loops agree on gas */
     zg_exec_result r2;
     X->set_tracer(ex, trace_fn, NULL);

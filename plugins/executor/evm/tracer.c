@@ -4,7 +4,7 @@
  * carries no tracing code at all.  Lines go to the executor's trace sink
  * (zg_exec_trace_fn), one JSON object each:
  *   {"pc":0,"op":96,"gas":"0x5f5e100","gasCost":"0x3","memSize":0,
- *    "stack":[],"depth":1,"refund":0,"opName":"PUSH1"}
+ *    "stack":[],"returnData":"0x","depth":1,"refund":0,"opName":"PUSH1"}
  * and after the transaction {"output":"..","gasUsed":"0x..","error":".."}.
  * A step's line is held until its gas cost is known: the gas left before
  * the frame's next instruction, or, for a call or creation, before the
@@ -82,7 +82,7 @@ void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptr
     /* the previous instruction ended: in this frame, or it called into this one */
     if (ex->trace_frame) flush(ex, ex->trace_frame == f ? gas : ex->trace_frame->gas_left);
     if (height < 0) height = 0;
-    if (reserve(ex, 512 + (size_t)height * 70)) return;
+    if (reserve(ex, 512 + (size_t)height * 70 + 2 * f->ret_len)) return;
     uint8_t op = f->code->code[pc];
     const evm_trait *t = &evm_traits[op];
     char *b = ex->trace_buf;
@@ -97,12 +97,19 @@ void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptr
         len += put_quantity(b + len, &bottom[i]);
         b[len++] = '"';
     }
+    /* the last call's return data (RETURNDATA), "0x" when empty */
+    static const char hx[] = "0123456789abcdef";
+    len += (size_t)sprintf(b + len, "],\"returnData\":\"0x");
+    for (size_t i = 0; i < f->ret_len; i++) {
+        b[len++] = hx[f->ret[i] >> 4];
+        b[len++] = hx[f->ret[i] & 15];
+    }
     char name[16];
     if (t->name)
         snprintf(name, sizeof name, "%s", t->name);
     else
         snprintf(name, sizeof name, "opcode 0x%02x", op);
-    len += (size_t)sprintf(b + len, "],\"depth\":%d,\"refund\":%lld,\"opName\":\"%s\"}", f->depth + 1,
+    len += (size_t)sprintf(b + len, "\",\"depth\":%d,\"refund\":%lld,\"opName\":\"%s\"}", f->depth + 1,
                            (long long)ex->refund, name);
     ex->trace_len = len;
     ex->trace_frame = f;
