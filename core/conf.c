@@ -82,7 +82,7 @@ static const field rpc_fields[] = {
     {"max_batch", CONFIG_TYPE_INT},        {"admin_token_file", CONFIG_TYPE_STRING},
     {"max_connections", CONFIG_TYPE_INT},  {"timeout_s", CONFIG_TYPE_INT},
     {"ws_enabled", CONFIG_TYPE_BOOL},      {"ws_port", CONFIG_TYPE_INT},
-    {NULL, 0}};
+    {"threads", CONFIG_TYPE_INT},          {NULL, 0}};
 static const field plugin_fields[] = {
     {"kind", CONFIG_TYPE_STRING}, {"name", CONFIG_TYPE_STRING},  {"instance", CONFIG_TYPE_STRING},
     {"file", CONFIG_TYPE_STRING}, {"config", CONFIG_TYPE_GROUP}, {"enabled", CONFIG_TYPE_BOOL},

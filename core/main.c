@@ -320,7 +320,12 @@ int main(int argc, char **argv)
     add_path(n, ZG_PLUGINDIR);
 
     evthread_use_pthreads();
-    n->base = event_base_new();
+    /* the changelist folds the del/add/mod that evhttp makes on every
+     * keep-alive request into one epoll_ctl per loop iteration */
+    struct event_config *ecfg = event_config_new();
+    if (ecfg) event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    n->base = ecfg ? event_base_new_with_config(ecfg) : event_base_new();
+    if (ecfg) event_config_free(ecfg);
     n->rpc = n->base ? zg_rpc_new(n) : NULL;
     n->ws = n->rpc ? zg_ws_new(n, n->rpc) : NULL;
     if (!n->ws) {
@@ -363,6 +368,17 @@ int main(int argc, char **argv)
         if (zg_conf_int(rpccfg, "max_body_bytes", &v) == ZG_OK) ro.max_body = v > 0 ? (size_t)v : ro.max_body;
         if (zg_conf_int(rpccfg, "max_batch", &v) == ZG_OK) ro.max_batch = v > 0 ? (int)v : ro.max_batch;
         if (zg_conf_int(rpccfg, "timeout_s", &v) == ZG_OK) ro.timeout_s = v > 0 ? (int)v : ro.timeout_s;
+        /* HTTP worker threads: one per CPU by default (concurrent read calls
+         * scale with them); 0 serves everything on the loop thread */
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        ro.threads = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+        if (zg_conf_int(rpccfg, "threads", &v) == ZG_OK) {
+            if (v < 0 || v > 64) {
+                zg_conf_error(config_setting_get_member(rpccfg, "threads"), "must be 0..64");
+                goto out;
+            }
+            ro.threads = (int)v;
+        }
         zg_conf_string(rpccfg, "admin_token_file", &tokfile);
         char *token = load_token(n, tokfile);
         if (!token) goto out;
@@ -389,7 +405,8 @@ int main(int argc, char **argv)
             LOG_I("JSON-RPC over WebSocket listening on ws://%s:%d/", ro.listen, wp);
         }
         write_port_file(n, "rpc.port", port);
-        LOG_I("JSON-RPC listening on http://%s:%d/ (metrics at /metrics)", ro.listen, port);
+        LOG_I("JSON-RPC listening on http://%s:%d/ (%d HTTP thread%s%s; metrics at /metrics)", ro.listen, port,
+              ro.threads, ro.threads == 1 ? "" : "s", ro.threads ? "" : ", served on the event loop");
     }
 
     struct event *sigs[3] = {evsignal_new(n->base, SIGTERM, on_stop_signal, n),
@@ -401,6 +418,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 3; i++) event_free(sigs[i]);
     rc = 0;
 out:
+    zg_rpc_stop(n->rpc); /* workers may be inside plugin code */
     zg_ws_free(n->ws); /* before the plugins: no close hooks into unloaded code */
     zg_plugins_unload(n);
     zg_rpc_free(n->rpc);

@@ -1,5 +1,7 @@
 /* core JSON-RPC 2.0 server over HTTP (libevent evhttp + jansson), plus
- * GET /metrics (Prometheus) and GET /health. */
+ * GET /metrics (Prometheus) and GET /health.  HTTP is served by worker
+ * threads (rpc.threads); methods registered ZG_RPC_CONCURRENT run there,
+ * the others are handed to the event-loop thread and answered from it. */
 #ifndef ZG_CORE_RPC_H
 #define ZG_CORE_RPC_H
 #include "node.h"
@@ -11,6 +13,7 @@ typedef struct zg_rpc_opts {
     int max_batch;
     int timeout_s;
     const char *token;  /* admin token */
+    int threads;        /* HTTP worker threads; 0 serves on the loop thread */
 } zg_rpc_opts;
 
 typedef struct zg_rpc_server zg_rpc_server;
@@ -33,5 +36,8 @@ int zg_rpc_listen(zg_rpc_server *s, const zg_rpc_opts *o);
 char *zg_rpc_process(zg_rpc_server *s, const char *body, size_t len, int authorized, uint64_t conn,
                      size_t *outlen);
 uint64_t zg_rpc_requests(zg_rpc_server *s);
+/* stop the worker threads (after the loop has returned, before plugins
+ * unload): pending calls are answered, running ones finish */
+void zg_rpc_stop(zg_rpc_server *s);
 void zg_rpc_free(zg_rpc_server *s);
 #endif

@@ -90,6 +90,15 @@ head -c 6000000 /dev/zero | tr '\0' ' ' >"$T/big.json"
 r=$(curl -s -X POST --data-binary @"$T/big.json" "$RPC_URL")
 echo "$r" | grep -q '"code":-32600,"message":"request body of 6000000 bytes exceeds the limit'; ok $? "oversized body: JSON-RPC error"
 r=$(rpc '{"jsonrpc":"2.0","id":8,"method":"zg_version"}'); echo "$r" | grep -q '"result":"zgnode/'; ok $? "node keeps serving after bad input"
+# --- HTTP worker threads: plain handlers on the loop thread, concurrent ones on a worker ---
+grep -q "JSON-RPC listening on .* ([0-9]* HTTP threads" "$T/node.log"; ok $? "log says how many HTTP threads serve"
+r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"test_thread"}'); [ "$r" = '{"jsonrpc":"2.0","id":1,"result":{"loop":true}}' ]; ok $? "plain handler runs on the loop thread ($r)"
+r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"test_thread_conc"}'); [ "$r" = '{"jsonrpc":"2.0","id":1,"result":{"loop":false}}' ]; ok $? "concurrent handler runs on a worker ($r)"
+r=$(rpc '[{"jsonrpc":"2.0","id":1,"method":"test_thread_conc"},{"jsonrpc":"2.0","id":2,"method":"test_thread"}]')
+[ "$r" = '[{"jsonrpc":"2.0","id":1,"result":{"loop":true}},{"jsonrpc":"2.0","id":2,"result":{"loop":true}}]' ]; ok $? "a batch with a plain call runs whole on the loop thread ($r)"
+pids=; for i in $(seq 1 20); do rpc "{\"jsonrpc\":\"2.0\",\"id\":$i,\"method\":\"test_thread\"}" >"$T/par.$i" & pids="$pids $!"; done; wait $pids
+n=0; for i in $(seq 1 20); do grep -q "\"id\":$i,\"result\":{\"loop\":true}" "$T/par.$i" && n=$((n+1)); done
+[ $n -eq 20 ]; ok $? "20 parallel connections all answered from the loop thread ($n)"
 r=$(rpc '{"jsonrpc":"2.0","id":9,"method":"zg_status"}'); echo "$r" | grep -q '"code":-32001'; ok $? "admin method without token: -32001"
 r=$(rpc '{"jsonrpc":"2.0","id":9,"method":"zg_status"}' -H "Authorization: Bearer wrong-token-wrong-token"); echo "$r" | grep -q '"code":-32001'; ok $? "admin method with a wrong token: -32001"
 r=$(rpc '{"jsonrpc":"2.0","id":9,"method":"zg_status"}' -H "Authorization: Bearer $(cat "$T/d/admin.token")"); echo "$r" | grep -q '"plugins":1'; ok $? "admin method with the token works"
@@ -109,6 +118,8 @@ wsport=$(cat "$T/d/ws.port" 2>/dev/null)
 [ -n "$wsport" ]; ok $? "ws.port written ($wsport)"
 out=$("$WS" "$wsport" '{"jsonrpc":"2.0","id":1,"method":"test_echo","params":[2]}' 2>&1)
 echo "$out" | grep -q '^{"jsonrpc":"2.0","id":1,"result":{"params":\[2\],"greeting":"hi"}}'; ok $? "ws: request/response ($out)"
+out=$("$WS" "$wsport" '{"jsonrpc":"2.0","id":1,"method":"test_thread_conc"}' 2>&1)
+echo "$out" | grep -q '"result":{"loop":true}'; ok $? "ws: every handler runs on the loop thread ($out)"
 out=$("$WS" "$wsport" -n 3 '{"jsonrpc":"2.0","id":1,"method":"test_subscribe"}')
 [ "$(echo "$out" | grep -c '^{"jsonrpc":"2.0","method":"test_tick","params":{"sub":')" -eq 3 ]; ok $? "ws: server pushes notifications to a subscriber"
 sleep 0.2
@@ -133,6 +144,15 @@ kill -0 $NODE_PID; ok $? "node alive after SIGHUP"
 stop_node; rc=$?
 [ $rc -eq 0 ] && grep -q "test plugin stopped" "$T/node.log" && grep -q "stopped cleanly" "$T/node.log"; ok $? "SIGTERM: plugins finalized, exit 0"
 [ ! -e "$T/d/rpc.port" ] && [ ! -e "$T/d/ws.port" ]; ok $? "rpc.port and ws.port removed at exit"
+
+# --- rpc.threads ---
+printf 'node: { datadir = "%s"; plugin_path = [ "%s" ]; };\nrpc: { port = 0; ws_port = 0;\n threads = -1; };\nplugins = ( { kind = "service"; name = "test"; } );\n' "$T/d" "$TP" >"$T/thr.conf"
+"$ZGNODE" --config "$T/thr.conf" 2>"$T/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "thr.conf:3: rpc.threads: must be 0..64" "$T/err"; ok $? "rpc.threads out of range is reported"
+sed -i 's/threads = -1/threads = 0/' "$T/thr.conf"
+start_node "$T/thr.conf" "$T/d" "$T/node3.log"; ok $? "node starts with rpc.threads = 0"
+r=$(rpc '{"jsonrpc":"2.0","id":1,"method":"test_thread_conc"}'); [ "$r" = '{"jsonrpc":"2.0","id":1,"result":{"loop":true}}' ]; ok $? "threads = 0: everything on the loop thread ($r)"
+stop_node; ok $? "threads = 0: clean stop"
 
 # --- zg_shutdown and JSON logs ---
 start_node "$T/good.conf" "$T/d" "$T/node2.log" && "$ZGNODE" --version >/dev/null

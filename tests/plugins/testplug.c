@@ -1,5 +1,6 @@
 /* A service plugin for core tests, built several times with -D switches to
  * make each broken-plugin case the loader must reject. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zg/kv.h>
@@ -18,7 +19,15 @@ typedef struct {
     const zg_kv_iface *kv;
     void *kv_state;
     zg_kv_db *db;
+    pthread_t loop; /* the thread init ran on: the event loop */
 } state_t;
+
+/* which thread a handler ran on: test_thread (plain) must always be the
+ * loop; test_thread_conc (ZG_RPC_CONCURRENT) a worker when served over HTTP */
+static json_t *on_thread(void *arg, json_t *params, zg_rpc_error *err)
+{
+    return json_pack("{s:b}", "loop", pthread_equal(pthread_self(), ((state_t *)arg)->loop) != 0);
+}
 
 static json_t *echo(void *arg, json_t *params, zg_rpc_error *err)
 {
@@ -120,6 +129,7 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
     if (!s) return ZG_ENOMEM;
     s->ctx = ctx;
     s->h = h;
+    s->loop = pthread_self();
     s->greeting = "hello";
     if (h->cfg_string(ctx, "greeting", &s->greeting) == ZG_ETYPE) {
         free(s);
@@ -143,6 +153,8 @@ static int init(zg_ctx *ctx, const zg_host_api *h, void **out)
     h->rpc_register(ctx, "test_kv_get", kv_get, s, 0);
     h->rpc_register_conn(ctx, "test_subscribe", subscribe, s, 0);
     h->rpc_register(ctx, "test_closed", closed, s, 0);
+    h->rpc_register(ctx, "test_thread", on_thread, s, 0);
+    h->rpc_register(ctx, "test_thread_conc", on_thread, s, ZG_RPC_CONCURRENT);
     h->rpc_on_close(ctx, on_close, s);
     h->log(ctx, ZG_LOG_INFO, "test plugin up, greeting '%s'", s->greeting);
     *out = s;

@@ -3,10 +3,15 @@
  * Ethereum JSON-RPC API, driven by a consensus plugin (zg/consensus.h) and
  * executed by an executor plugin (zg/executor.h).
  *
- * Everything runs on the node's event-loop thread: RPC handlers, consensus
- * callbacks and timers, so there is no locking. */
+ * Everything runs on the node's event-loop thread (RPC handlers, consensus
+ * callbacks, timers) except the read-only RPC methods registered
+ * ZG_RPC_CONCURRENT: they run on HTTP worker threads holding c->lock for
+ * reading and touch only the head header, config and the kv store (which is
+ * thread-safe); the loop thread holds c->lock for writing while it changes
+ * the head or writes the store. */
 #ifndef ZG_CHAIN_H
 #define ZG_CHAIN_H
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -262,6 +267,11 @@ struct chain {
     const zg_consensus_iface *cons;
     void *cons_state;
     int attached;
+
+    /* concurrent RPC reads vs head changes (see the top of this file) */
+    pthread_rwlock_t lock;
+    pthread_t loop; /* the event-loop thread */
+    struct ch_conc_method *conc; /* trampolines of the concurrent methods */
 
     /* head */
     ch_header head;

@@ -938,15 +938,18 @@ int ch_commit(chain *c, const zg_cons_block *b)
         if (rc != ZG_OK) return rc;
         p = c->prop;
     }
+    pthread_rwlock_wrlock(&c->lock); /* readers see the old head and store, or the new */
     int rc = c->kv->batch_write(c->db, p->batch, c->sync_writes ? ZG_KV_SYNC : 0);
     if (rc != ZG_OK) {
+        pthread_rwlock_unlock(&c->lock);
         CH_LOG(c, ZG_LOG_ERROR, "writing block %llu failed (status %d)", (unsigned long long)p->h.number, rc);
         discard_proposal(c);
         return rc;
     }
+    c->head = p->h;
+    pthread_rwlock_unlock(&c->lock);
     c->kv->batch_free(p->batch);
     p->batch = NULL;
-    c->head = p->h;
     size_t ntx = p->ntx;
     zg_rlp_buf_free(&p->enc);
     free(p);
@@ -1123,10 +1126,12 @@ int ch_rewind(chain *c, uint64_t number)
     be64(hv, number);
     memcpy(hv + 8, hash, 32);
     c->kv->batch_put(b, "head", 4, hv, 40);
+    pthread_rwlock_wrlock(&c->lock);
     rc = c->kv->batch_write(c->db, b, c->sync_writes ? ZG_KV_SYNC : 0);
+    if (rc == ZG_OK) c->head = nh;
+    pthread_rwlock_unlock(&c->lock);
     c->kv->batch_free(b);
     if (rc != ZG_OK) return rc;
-    c->head = nh;
     zg_trie_reset(c->head_trie, nh.state_root);
     mp_on_block(c->mp);
     return ZG_OK;

@@ -66,11 +66,13 @@ static int c_init(zg_ctx *ctx, const zg_host_api *h, void **state)
     if (!c) return ZG_ENOMEM;
     c->ctx = ctx;
     c->h = h;
+    c->loop = pthread_self(); /* init runs on the event-loop thread */
     if (ch_genesis_config(c) != ZG_OK) {
         ch_config_free(c);
         free(c);
         return ZG_EINVAL;
     }
+    pthread_rwlock_init(&c->lock, NULL);
     c->m_blocks = h->metric_new(ctx, "zg_chain_blocks_total", "blocks committed", ZG_METRIC_COUNTER);
     c->m_txs = h->metric_new(ctx, "zg_chain_transactions_total", "transactions included in blocks", ZG_METRIC_COUNTER);
     c->m_pool = h->metric_new(ctx, "zg_chain_mempool_transactions", "transactions in the mempool", ZG_METRIC_GAUGE);
@@ -154,7 +156,9 @@ static void c_fini(void *state)
     if (c->kv) ch_ledger_close(c);
     if (c->ex) c->exi->close(c->ex);
     free(c->snaps);
+    free(c->conc);
     ch_config_free(c);
+    pthread_rwlock_destroy(&c->lock);
     free(c);
 }
 

@@ -878,52 +878,80 @@ static json_t *m_txpool_content(void *arg, json_t *params, zg_rpc_error *err)
 
 /* ---------------------------------------------------------------- register */
 
+/* A concurrent method's handler runs on an HTTP worker thread with the chain
+ * lock held for reading (chain.h): it may read the head header, config and
+ * the kv store, nothing the loop thread changes without the write lock. */
+struct ch_conc_method {
+    chain *c;
+    zg_rpc_fn fn;
+};
+
+static json_t *run_concurrent(void *arg, json_t *params, zg_rpc_error *err)
+{
+    struct ch_conc_method *m = arg;
+    pthread_rwlock_rdlock(&m->c->lock);
+    json_t *r = m->fn(m->c, params, err);
+    pthread_rwlock_unlock(&m->c->lock);
+    return r;
+}
+
 int ch_rpc_register(chain *c)
 {
+    /* conc: reads only the head, config and kv store (no mempool, no
+     * executor, no head trie), so it may run on a worker thread */
     static const struct {
         const char *name;
         zg_rpc_fn fn;
+        int conc;
     } m[] = {
-        {"web3_clientVersion", m_client_version},
-        {"web3_sha3", m_sha3},
-        {"net_version", m_net_version},
-        {"net_listening", m_true},
-        {"net_peerCount", m_zero},
-        {"eth_chainId", m_chain_id},
-        {"eth_blockNumber", m_block_number},
-        {"eth_syncing", m_false},
-        {"eth_mining", m_true},
-        {"eth_hashrate", m_zero},
-        {"eth_coinbase", m_coinbase},
-        {"eth_gasPrice", m_gas_price},
-        {"eth_maxPriorityFeePerGas", m_max_priority},
-        {"eth_blobBaseFee", m_blob_base_fee},
-        {"eth_feeHistory", m_fee_history},
-        {"eth_getBalance", m_get_balance},
-        {"eth_getTransactionCount", m_get_tx_count},
-        {"eth_getCode", m_get_code},
-        {"eth_getStorageAt", m_get_storage},
-        {"eth_getProof", m_get_proof},
-        {"eth_call", m_call},
-        {"eth_estimateGas", m_estimate_gas},
-        {"eth_sendRawTransaction", m_send_raw},
-        {"eth_getTransactionByHash", m_get_tx},
-        {"eth_getTransactionReceipt", m_get_receipt},
-        {"eth_getBlockByNumber", m_block_by_number},
-        {"eth_getBlockByHash", m_block_by_hash},
-        {"eth_getBlockTransactionCountByNumber", m_count_by_number},
-        {"eth_getBlockTransactionCountByHash", m_count_by_hash},
-        {"eth_getTransactionByBlockNumberAndIndex", m_tx_by_number_index},
-        {"eth_getTransactionByBlockHashAndIndex", m_tx_by_hash_index},
-        {"eth_getBlockReceipts", m_block_receipts},
-        {"eth_getUncleCountByBlockHash", m_zero},
-        {"eth_getUncleCountByBlockNumber", m_zero},
-        {"eth_getLogs", m_get_logs},
-        {"txpool_status", m_txpool_status},
-        {"txpool_content", m_txpool_content},
+        {"web3_clientVersion", m_client_version, 1},
+        {"web3_sha3", m_sha3, 1},
+        {"net_version", m_net_version, 1},
+        {"net_listening", m_true, 1},
+        {"net_peerCount", m_zero, 1},
+        {"eth_chainId", m_chain_id, 1},
+        {"eth_blockNumber", m_block_number, 1},
+        {"eth_syncing", m_false, 1},
+        {"eth_mining", m_true, 1},
+        {"eth_hashrate", m_zero, 1},
+        {"eth_coinbase", m_coinbase, 1},
+        {"eth_gasPrice", m_gas_price, 1},
+        {"eth_maxPriorityFeePerGas", m_max_priority, 1},
+        {"eth_blobBaseFee", m_blob_base_fee, 1},
+        {"eth_feeHistory", m_fee_history, 0},
+        {"eth_getBalance", m_get_balance, 1},
+        {"eth_getTransactionCount", m_get_tx_count, 0},
+        {"eth_getCode", m_get_code, 1},
+        {"eth_getStorageAt", m_get_storage, 1},
+        {"eth_getProof", m_get_proof, 0},
+        {"eth_call", m_call, 0},
+        {"eth_estimateGas", m_estimate_gas, 0},
+        {"eth_sendRawTransaction", m_send_raw, 0},
+        {"eth_getTransactionByHash", m_get_tx, 0},
+        {"eth_getTransactionReceipt", m_get_receipt, 1},
+        {"eth_getBlockByNumber", m_block_by_number, 1},
+        {"eth_getBlockByHash", m_block_by_hash, 1},
+        {"eth_getBlockTransactionCountByNumber", m_count_by_number, 1},
+        {"eth_getBlockTransactionCountByHash", m_count_by_hash, 1},
+        {"eth_getTransactionByBlockNumberAndIndex", m_tx_by_number_index, 1},
+        {"eth_getTransactionByBlockHashAndIndex", m_tx_by_hash_index, 1},
+        {"eth_getBlockReceipts", m_block_receipts, 1},
+        {"eth_getUncleCountByBlockHash", m_zero, 1},
+        {"eth_getUncleCountByBlockNumber", m_zero, 1},
+        {"eth_getLogs", m_get_logs, 0},
+        {"txpool_status", m_txpool_status, 0},
+        {"txpool_content", m_txpool_content, 0},
     };
-    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
-        int rc = c->h->rpc_register(c->ctx, m[i].name, m[i].fn, c, 0);
+    size_t nm = sizeof m / sizeof m[0];
+    if (!(c->conc = calloc(nm, sizeof *c->conc))) return ZG_ENOMEM;
+    for (size_t i = 0; i < nm; i++) {
+        int rc;
+        if (m[i].conc) {
+            c->conc[i] = (struct ch_conc_method){c, m[i].fn};
+            rc = c->h->rpc_register(c->ctx, m[i].name, run_concurrent, &c->conc[i], ZG_RPC_CONCURRENT);
+        } else {
+            rc = c->h->rpc_register(c->ctx, m[i].name, m[i].fn, c, 0);
+        }
         if (rc != ZG_OK) return rc;
     }
     return ZG_OK;

@@ -577,6 +577,8 @@ done:
 
 int ch_state_at(chain *c, const ch_header *h, ch_state **out)
 {
-    if (memcmp(h->hash, c->head.hash, 32) == 0 && !c->prop) return ch_state_open(c, h->state_root, c->head_trie, out);
+    /* the head trie caches nodes as it reads: only the loop thread may use it */
+    if (pthread_equal(pthread_self(), c->loop) && memcmp(h->hash, c->head.hash, 32) == 0 && !c->prop)
+        return ch_state_open(c, h->state_root, c->head_trie, out);
     return ch_state_open(c, h->state_root, NULL, out);
 }

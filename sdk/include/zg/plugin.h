@@ -91,6 +91,12 @@ enum { ZG_CFG_INT = 1, ZG_CFG_FLOAT = 2, ZG_CFG_BOOL = 3, ZG_CFG_STRING = 4, ZG_
 /* JSON-RPC method flags */
 enum {
     ZG_RPC_ADMIN = 1, /* caller must present the admin token */
+    /* The handler may run on an HTTP worker thread, concurrently with
+     * itself, with other such handlers and with the event-loop thread; the
+     * plugin synchronises what it shares with its loop-thread work.  From
+     * there it may call the host's log, metric and post functions only.
+     * Without this flag a handler always runs on the event-loop thread. */
+    ZG_RPC_CONCURRENT = 2,
 };
 
 /* A JSON-RPC error a handler fills in when it returns NULL.  Frozen layout. */
@@ -110,7 +116,7 @@ typedef struct zg_rpc_error {
 
 /* A method handler: params is the request's "params" (array, object or NULL;
  * borrowed).  Return a new reference to the result, or NULL after filling
- * *err.  Runs on the event-loop thread. */
+ * *err.  Runs on the event-loop thread unless registered ZG_RPC_CONCURRENT. */
 typedef json_t *(*zg_rpc_fn)(void *arg, json_t *params, zg_rpc_error *err);
 
 /* A handler that also learns which connection called it: conn is a
