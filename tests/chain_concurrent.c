@@ -4,7 +4,8 @@
  * four readers, each on its own connection per call, check that what they
  * see is always a consistent state: the head only moves forward, the
  * recipient's balance at block k is exactly k - base, every block up to the
- * head they saw exists with the right number, and a batch that mixes a
+ * head they saw exists with the right number, eth_call (the EVM on the
+ * worker's own executor) reads the same balance, and a batch that mixes a
  * concurrent and a loop-thread method is answered whole.  Run under
  * ASan/UBSan in CI (and by hand under TSan, see docs/architecture.md). */
 #include "config.h"
@@ -23,7 +24,10 @@
 static cu_node node;
 static uint64_t base;
 static uint8_t recip[20];
-static char addr[43]; /* recip as hex (cu_hex is not thread-safe) */
+static char addr[43], sender[43]; /* as hex (cu_hex is not thread-safe) */
+/* genesis contract: returns BALANCE(recipient) */
+#define PROBE "0x00000000000000000000000000000000000b0b0b"
+#define PROBE_CODE "0x73c0000000000000000000000000000000000000013160005260206000f3"
 static atomic_int done_sending;
 
 typedef struct reader {
@@ -60,6 +64,16 @@ static void *read_loop(void *arg)
         j = cu_result(&node, "eth_getBalance", json_pack("[s,s]", addr, num));
         if (!j || cu_u64(j) != bn - base) fail(r, "balance at block %" PRIu64 " is %" PRIu64, bn, j ? cu_u64(j) : 0);
         json_decref(j);
+        /* the EVM on the worker's own executor: BALANCE(recipient) at block bn */
+        j = cu_result(&node, "eth_call", json_pack("[{s:s},s]", "to", PROBE, num));
+        if (!j || cu_u64(j) != bn - base) fail(r, "eth_call at block %" PRIu64 " says %" PRIu64, bn, j ? cu_u64(j) : 0);
+        json_decref(j);
+        j = cu_result(&node, "eth_estimateGas", json_pack("[{s:s,s:s,s:s}]", "from", sender, "to", addr, "value", "0x1"));
+        if (cu_u64(j) != 21000) fail(r, "estimateGas of a transfer: %" PRIu64 "%" PRIu64, cu_u64(j), 0);
+        json_decref(j);
+        j = cu_result(&node, "eth_getLogs", json_pack("[{s:s,s:s}]", "fromBlock", "0x0", "toBlock", num));
+        if (!json_is_array(j) || json_array_size(j)) fail(r, "getLogs to %" PRIu64 ": %" PRIu64 " logs", bn, json_array_size(j));
+        json_decref(j);
         j = cu_result(&node, "eth_getBlockByNumber", json_pack("[s,b]", num, 0));
         if (!json_is_object(j) || cu_u64(json_object_get(j, "number")) != bn)
             fail(r, "block %" PRIu64 " missing or misnumbered (%" PRIu64 ")", bn, 0);
@@ -77,7 +91,7 @@ static void *read_loop(void *arg)
             !json_object_get(json_array_get(b, 1), "result"))
             fail(r, "mixed batch not answered whole (%" PRIu64 " items)%" PRIu64, json_array_size(b), 0);
         json_decref(b);
-        r->reads += 5;
+        r->reads += 8;
     }
     return NULL;
 }
@@ -109,7 +123,10 @@ int main(void)
     recip[0] = 0xc0;
     recip[19] = 0x01;
     snprintf(addr, sizeof addr, "%s", cu_hex(recip, 20));
-    ok(cu_config(&node, "chain-conc", "memory", NULL, NULL) == 0, "config written");
+    snprintf(sender, sizeof sender, "%s", cu_hex(me, 20));
+    ok(cu_config(&node, "chain-conc", "memory", "alloc = ( { address = \"" PROBE "\"; code = \"" PROBE_CODE "\"; } );",
+                 NULL) == 0,
+       "config written");
     set_threads(node.conf, 4);
     int started = cu_start(&node) == 0;
     ok(started, "node starts with 4 HTTP threads");

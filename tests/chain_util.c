@@ -140,9 +140,10 @@ char *cu_post(int port, const char *body, size_t len)
                       "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                       len);
     size_t off = 0;
-    if (write(fd, head, (size_t)hl) != hl) goto fail;
+    /* MSG_NOSIGNAL: a node killed mid-request (chain_crash) must not SIGPIPE us */
+    if (send(fd, head, (size_t)hl, MSG_NOSIGNAL) != hl) goto fail;
     while (off < len) {
-        ssize_t w = write(fd, body + off, len - off);
+        ssize_t w = send(fd, body + off, len - off, MSG_NOSIGNAL);
         if (w <= 0) goto fail;
         off += (size_t)w;
     }

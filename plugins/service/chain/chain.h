@@ -272,6 +272,8 @@ struct chain {
     pthread_rwlock_t lock;
     pthread_t loop; /* the event-loop thread */
     struct ch_conc_method *conc; /* trampolines of the concurrent methods */
+    pthread_key_t ex_key; /* a worker thread's own executor (ch_executor) */
+    int ex_key_ok;
 
     /* head */
     ch_header head;
@@ -293,6 +295,11 @@ struct chain {
     int ws; /* host has WebSocket notifications */
     zg_metric *m_blocks, *m_txs, *m_pool;
 };
+
+/* the executor for the calling thread: c->ex on the loop thread, a
+ * thread-local one (opened on first use, closed at thread exit) on an RPC
+ * worker; NULL if it cannot be opened */
+zg_executor *ch_executor(chain *c);
 
 /* logging */
 #define CH_LOG(c, lvl, ...) (c)->h->log((c)->ctx, (lvl), __VA_ARGS__)

@@ -80,6 +80,35 @@ static int c_init(zg_ctx *ctx, const zg_host_api *h, void **state)
     return ZG_OK;
 }
 
+/* executors are one per thread (zg/executor.h) */
+typedef struct tls_ex {
+    const zg_executor_iface *exi;
+    zg_executor *ex;
+} tls_ex;
+
+static void tls_ex_free(void *p)
+{
+    tls_ex *t = p;
+    t->exi->close(t->ex);
+    free(t);
+}
+
+zg_executor *ch_executor(chain *c)
+{
+    if (pthread_equal(pthread_self(), c->loop)) return c->ex;
+    if (!c->ex_key_ok) return NULL;
+    tls_ex *t = pthread_getspecific(c->ex_key);
+    if (t) return t->ex;
+    if (!(t = calloc(1, sizeof *t))) return NULL;
+    t->exi = c->exi;
+    if (c->exi->open(c->ex_state, &t->ex) != ZG_OK || pthread_setspecific(c->ex_key, t) != 0) {
+        if (t->ex) c->exi->close(t->ex);
+        free(t);
+        return NULL;
+    }
+    return t->ex;
+}
+
 static int find(chain *c, int kind, const char *name, const char *what, const void **iface, void **st)
 {
     int rc = c->h->plugin_find(c->ctx, kind, name, iface, st);
@@ -117,6 +146,8 @@ static int c_start(void *state)
         CH_LOG(c, ZG_LOG_ERROR, "cannot open the executor (status %d)", rc);
         return rc;
     }
+    /* RPC workers close theirs when they exit, before plugins unload */
+    c->ex_key_ok = pthread_key_create(&c->ex_key, tls_ex_free) == 0;
     if ((rc = mp_new(c, &c->mp)) != ZG_OK) return rc;
     if ((rc = ch_filters_new(c, &c->filters)) != ZG_OK) return rc;
     if ((rc = ch_ledger_open(c)) != ZG_OK) return rc;
@@ -155,6 +186,7 @@ static void c_fini(void *state)
     mp_free(c->mp);
     if (c->kv) ch_ledger_close(c);
     if (c->ex) c->exi->close(c->ex);
+    if (c->ex_key_ok) pthread_key_delete(c->ex_key);
     free(c->snaps);
     free(c->conc);
     ch_config_free(c);

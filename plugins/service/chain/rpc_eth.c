@@ -427,7 +427,12 @@ int ch_do_call(chain *c, ch_state *st, const ch_header *h, const ch_callargs *a,
     memcpy(v.sender, tx.sender, 20);
     memset(res, 0, sizeof *res);
     res->struct_size = sizeof *res;
-    rc = c->exi->execute_tx(c->ex, &env, &v.st, &tx, res);
+    zg_executor *ex = ch_executor(c);
+    if (!ex) {
+        ch_err(err, ZG_RPC_INTERNAL_ERROR, "cannot open an executor for this thread");
+        return ZG_ENOMEM;
+    }
+    rc = c->exi->execute_tx(ex, &env, &v.st, &tx, res);
     if (rc != ZG_OK) {
         ch_err(err, ZG_RPC_INTERNAL_ERROR, "execution failed (status %d)", rc);
         return rc;
@@ -897,8 +902,9 @@ static json_t *run_concurrent(void *arg, json_t *params, zg_rpc_error *err)
 
 int ch_rpc_register(chain *c)
 {
-    /* conc: reads only the head, config and kv store (no mempool, no
-     * executor, no head trie), so it may run on a worker thread */
+    /* conc: reads only the head, config and kv store (no mempool, no head
+     * trie; eth_call uses the thread's own executor), so it may run on a
+     * worker thread */
     static const struct {
         const char *name;
         zg_rpc_fn fn;
@@ -918,14 +924,14 @@ int ch_rpc_register(chain *c)
         {"eth_gasPrice", m_gas_price, 1},
         {"eth_maxPriorityFeePerGas", m_max_priority, 1},
         {"eth_blobBaseFee", m_blob_base_fee, 1},
-        {"eth_feeHistory", m_fee_history, 0},
+        {"eth_feeHistory", m_fee_history, 1},
         {"eth_getBalance", m_get_balance, 1},
         {"eth_getTransactionCount", m_get_tx_count, 0},
         {"eth_getCode", m_get_code, 1},
         {"eth_getStorageAt", m_get_storage, 1},
         {"eth_getProof", m_get_proof, 0},
-        {"eth_call", m_call, 0},
-        {"eth_estimateGas", m_estimate_gas, 0},
+        {"eth_call", m_call, 1},
+        {"eth_estimateGas", m_estimate_gas, 1},
         {"eth_sendRawTransaction", m_send_raw, 0},
         {"eth_getTransactionByHash", m_get_tx, 0},
         {"eth_getTransactionReceipt", m_get_receipt, 1},
@@ -938,7 +944,7 @@ int ch_rpc_register(chain *c)
         {"eth_getBlockReceipts", m_block_receipts, 1},
         {"eth_getUncleCountByBlockHash", m_zero, 1},
         {"eth_getUncleCountByBlockNumber", m_zero, 1},
-        {"eth_getLogs", m_get_logs, 0},
+        {"eth_getLogs", m_get_logs, 1},
         {"txpool_status", m_txpool_status, 0},
         {"txpool_content", m_txpool_content, 0},
     };
