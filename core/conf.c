@@ -80,7 +80,7 @@ static const field rpc_fields[] = {
     {"enabled", CONFIG_TYPE_BOOL},         {"listen", CONFIG_TYPE_STRING},
     {"port", CONFIG_TYPE_INT},             {"max_body_bytes", CONFIG_TYPE_INT},
     {"max_batch", CONFIG_TYPE_INT},        {"admin_token_file", CONFIG_TYPE_STRING},
-    {"max_connections", CONFIG_TYPE_INT},  {"timeout_s", CONFIG_TYPE_INT},
+    {"timeout_s", CONFIG_TYPE_INT},
     {"ws_enabled", CONFIG_TYPE_BOOL},      {"ws_port", CONFIG_TYPE_INT},
     {"threads", CONFIG_TYPE_INT},          {NULL, 0}};
 static const field plugin_fields[] = {

@@ -274,6 +274,8 @@ struct chain {
     struct ch_conc_method *conc; /* trampolines of the concurrent methods */
     pthread_key_t ex_key; /* a worker thread's own executor (ch_executor) */
     int ex_key_ok;
+    pthread_key_t trie_key; /* a worker thread's own account trie (ch_state_at) */
+    int trie_key_ok;
 
     /* head */
     ch_header head;
@@ -300,6 +302,12 @@ struct chain {
  * thread-local one (opened on first use, closed at thread exit) on an RPC
  * worker; NULL if it cannot be opened */
 zg_executor *ch_executor(chain *c);
+/* a worker thread's account trie, kept between calls so its node cache
+ * stays warm; re-pointed when the root changes */
+typedef struct ch_tls_trie {
+    zg_trie *t;
+    uint8_t root[32];
+} ch_tls_trie;
 
 /* logging */
 #define CH_LOG(c, lvl, ...) (c)->h->log((c)->ctx, (lvl), __VA_ARGS__)

@@ -93,6 +93,8 @@ static void tls_ex_free(void *p)
     free(t);
 }
 
+static void tls_trie_free(void *p) { zg_trie_free(((ch_tls_trie *)p)->t), free(p); }
+
 zg_executor *ch_executor(chain *c)
 {
     if (pthread_equal(pthread_self(), c->loop)) return c->ex;
@@ -148,6 +150,7 @@ static int c_start(void *state)
     }
     /* RPC workers close theirs when they exit, before plugins unload */
     c->ex_key_ok = pthread_key_create(&c->ex_key, tls_ex_free) == 0;
+    c->trie_key_ok = pthread_key_create(&c->trie_key, tls_trie_free) == 0;
     if ((rc = mp_new(c, &c->mp)) != ZG_OK) return rc;
     if ((rc = ch_filters_new(c, &c->filters)) != ZG_OK) return rc;
     if ((rc = ch_ledger_open(c)) != ZG_OK) return rc;
@@ -187,6 +190,7 @@ static void c_fini(void *state)
     if (c->kv) ch_ledger_close(c);
     if (c->ex) c->exi->close(c->ex);
     if (c->ex_key_ok) pthread_key_delete(c->ex_key);
+    if (c->trie_key_ok) pthread_key_delete(c->trie_key);
     free(c->snaps);
     free(c->conc);
     ch_config_free(c);

@@ -151,20 +151,16 @@ static json_t *m_send_tx(void *arg, json_t *params, zg_rpc_error *err)
     return r;
 }
 
+/* The signed transaction's raw bytes, as anvil and the Hardhat network
+ * answer: viem's and ethers' JSON-RPC signers hand this result straight to
+ * eth_sendRawTransaction (geth's {raw, tx} object would reach it as is). */
 static json_t *m_sign_tx(void *arg, json_t *params, zg_rpc_error *err)
 {
     chain *c = arg;
     zg_rlp_buf raw;
     zg_tx tx;
     if (build_signed(c, P(0), &raw, &tx, err) != ZG_OK) return NULL;
-    zg_tx d;
-    zg_tx_init(&d);
-    json_t *r = NULL;
-    if (zg_tx_decode(raw.data, raw.len, ZG_TX_COPY, &d) == ZG_TX_OK && zg_tx_recover_sender(&d) == ZG_TX_OK)
-        r = json_pack("{s:o,s:o}", "raw", zg_json_data(raw.data, raw.len), "tx", ch_json_tx(&d, NULL, 0, 0));
-    else
-        ch_err(err, ZG_RPC_INTERNAL_ERROR, "re-decoding the signed transaction failed");
-    zg_tx_free(&d);
+    json_t *r = zg_json_data(raw.data, raw.len);
     zg_rlp_buf_free(&raw);
     return r;
 }
@@ -248,6 +244,30 @@ static int get_u64(const json_t *j, uint64_t *out)
     return zg_json_get_quantity_u64(j, out);
 }
 
+#define MAX_MINE 10000 /* blocks per call: each is executed and written */
+
+/* seal n blocks: the first at ts (0: as usual), the others interval
+ * seconds apart (0: as usual) */
+static int mine_blocks(chain *c, uint64_t n, uint64_t ts, uint64_t interval, zg_rpc_error *err)
+{
+    if (n > MAX_MINE) {
+        ch_err(err, ZG_RPC_INVALID_PARAMS, "too many blocks: at most %d per call", MAX_MINE);
+        return ZG_EINVAL;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+        if (ts && i == 0) c->next_timestamp = ts;
+        else if (interval && i > 0) c->next_timestamp = c->head.timestamp + interval;
+        int rc = ch_seal_now(c, 0);
+        if (rc != ZG_OK) {
+            ch_err(err, -32000, rc == ZG_EUNSUPPORTED ? "the consensus engine cannot seal on demand"
+                                                     : "sealing the block failed (status %d)",
+                   rc);
+            return rc;
+        }
+    }
+    return ZG_OK;
+}
+
 static json_t *m_mine(void *arg, json_t *params, zg_rpc_error *err)
 {
     chain *c = arg;
@@ -263,18 +283,20 @@ static json_t *m_mine(void *arg, json_t *params, zg_rpc_error *err)
         ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid argument 0: expected a timestamp");
         return NULL;
     }
-    if (blocks > 10000) blocks = 10000;
-    for (uint64_t i = 0; i < blocks; i++) {
-        if (ts && i == 0) c->next_timestamp = ts;
-        int rc = ch_seal_now(c, 0);
-        if (rc != ZG_OK) {
-            ch_err(err, -32000, rc == ZG_EUNSUPPORTED ? "the consensus engine cannot seal on demand"
-                                                     : "sealing the block failed (status %d)",
-                   rc);
-            return NULL;
-        }
+    return mine_blocks(c, blocks, ts, 0, err) == ZG_OK ? json_string("0x0") : NULL;
+}
+
+/* hardhat_mine / anvil_mine [blocks, interval]: `blocks` blocks (default 1),
+ * each `interval` seconds (default 1) after the one before */
+static json_t *m_hardhat_mine(void *arg, json_t *params, zg_rpc_error *err)
+{
+    uint64_t blocks = 1, interval = 1;
+    json_t *b = P(0), *iv = P(1);
+    if ((b && !json_is_null(b) && get_u64(b, &blocks)) || (iv && !json_is_null(iv) && get_u64(iv, &interval))) {
+        ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid arguments: [blocks, interval] are quantities");
+        return NULL;
     }
-    return json_string("0x0");
+    return mine_blocks(arg, blocks, 0, interval ? interval : 1, err) == ZG_OK ? json_true() : NULL;
 }
 
 static json_t *m_snapshot(void *arg, json_t *params, zg_rpc_error *err)
@@ -397,6 +419,8 @@ int ch_rpc_dev_register(chain *c)
         {"personal_sign", m_personal_sign},
         {"eth_signTypedData_v4", m_sign_typed},
         {"evm_mine", m_mine},
+        {"hardhat_mine", m_hardhat_mine},
+        {"anvil_mine", m_hardhat_mine},
         {"evm_snapshot", m_snapshot},
         {"evm_revert", m_revert},
         {"evm_increaseTime", m_increase_time},

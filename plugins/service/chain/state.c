@@ -578,7 +578,29 @@ done:
 int ch_state_at(chain *c, const ch_header *h, ch_state **out)
 {
     /* the head trie caches nodes as it reads: only the loop thread may use it */
-    if (pthread_equal(pthread_self(), c->loop) && memcmp(h->hash, c->head.hash, 32) == 0 && !c->prop)
-        return ch_state_open(c, h->state_root, c->head_trie, out);
-    return ch_state_open(c, h->state_root, NULL, out);
+    if (pthread_equal(pthread_self(), c->loop)) {
+        if (memcmp(h->hash, c->head.hash, 32) == 0 && !c->prop)
+            return ch_state_open(c, h->state_root, c->head_trie, out);
+        return ch_state_open(c, h->state_root, NULL, out);
+    }
+    /* an RPC worker: its own trie, warm while the root stays (reads only:
+     * nothing commits a worker's state) */
+    ch_tls_trie *t = c->trie_key_ok ? pthread_getspecific(c->trie_key) : NULL;
+    if (!t && c->trie_key_ok && (t = calloc(1, sizeof *t))) {
+        if (zg_trie_open(&t->t, c->kv, c->db, h->state_root, ZG_TRIE_SECURE | ZG_TRIE_TRUSTED) != ZG_OK ||
+            pthread_setspecific(c->trie_key, t) != 0) {
+            if (t->t) zg_trie_free(t->t);
+            free(t);
+            t = NULL;
+        } else {
+            memcpy(t->root, h->state_root, 32);
+        }
+    }
+    if (!t) return ch_state_open(c, h->state_root, NULL, out);
+    if (memcmp(t->root, h->state_root, 32) != 0) {
+        int rc = zg_trie_reset(t->t, h->state_root);
+        if (rc != ZG_OK) return rc;
+        memcpy(t->root, h->state_root, 32);
+    }
+    return ch_state_open(c, h->state_root, t->t, out);
 }
