@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include "chain_util.h"
 #include "tap.h"
 
@@ -167,6 +171,29 @@ int main(void)
     json_decref(j);
     j = cu_result(&node, "eth_getBalance", json_pack("[s,s]", addr, "latest"));
     ok(cu_u64(j) == NTX, "recipient holds %" PRIu64 " wei", cu_u64(j));
+    json_decref(j);
+    /* a caller that hangs up while its call waits for the loop thread: the
+     * call still runs, its answer is dropped, the node keeps serving */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)node.port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    static const char mine[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"evm_mine\",\"params\":[{\"blocks\":2000}]}";
+    char req[512];
+    int rl = snprintf(req, sizeof req, "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                      sizeof mine - 1, mine);
+    int sent_ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 && send(fd, req, (size_t)rl, MSG_NOSIGNAL) == rl;
+    if (fd >= 0) close(fd);
+    ok(sent_ok, "sent evm_mine(2000 blocks) and hung up");
+    uint64_t want = base + NTX + 2000, got = 0;
+    for (int i = 0; i < 600 && got < want; i++) {
+        j = cu_result(&node, "eth_blockNumber", NULL);
+        got = cu_u64(j);
+        json_decref(j);
+        if (got < want) usleep(50000);
+    }
+    ok(got == want, "the abandoned call still ran (head %" PRIu64 ", want %" PRIu64 ")", got, want);
+    j = cu_result(&node, "eth_getTransactionCount", json_pack("[s,s]", sender, "latest"));
+    ok(cu_u64(j) == NTX, "loop-thread methods still answer (nonce %" PRIu64 ")", cu_u64(j));
     json_decref(j);
     int st = cu_stop(&node);
     ok(st == 0, "clean stop with worker threads (exit %d)", st);
