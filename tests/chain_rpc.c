@@ -3,7 +3,8 @@
  * transfers of every transaction type with exact balance accounting, block
  * and receipt shapes (header hash recomputed from the JSON fields), a
  * contract (deploy, call, storage, logs, revert reason), eth_getProof
- * checked against the state root, filters, dev methods, tracing, bad input
+ * checked against the state root, filters, dev methods, tracing, the
+ * EIP-4788 beacon roots system call, bad input
  * answered with JSON-RPC errors, and (leveldb) a restart that keeps the
  * chain. */
 #include "config.h"
@@ -644,6 +645,57 @@ static void test_dev(const char *kv)
     json_decref(bh);
 }
 
+/* EIP-4788: the dev genesis deploys the beacon roots contract and every
+ * block's system call stores (timestamp, parent beacon root) in its ring */
+static void test_beacon_roots(const char *kv)
+{
+    static const char *const addr = "0x000f3df6d732807ef1319fb7b8bb8522d0beac02";
+    json_t *code = R("eth_getCode", json_pack("[s,s]", addr, "latest"));
+    uint8_t buf[256], h[32];
+    size_t n = 0;
+    int got = json_is_string(code) && zg_json_get_data(code, buf, sizeof buf, &n) == ZG_OK;
+    if (got) zg_keccak256(buf, n, h);
+    ok(got && !strcmp(cu_hex(h, 32), "0xf57acd40259872606d76197ef052f3d35588dadf919ee1f0e3cb9b62d3f4b02c"),
+       "%s: dev genesis has EIP-4788's beacon roots contract (code hash)", kv);
+    json_decref(code);
+    uint8_t k0[32], a0[20], to[20];
+    cu_dev_key(0, k0, a0);
+    memset(to, 0x4b, 20);
+    json_t *nn = R("eth_getTransactionCount", json_pack("[s,s]", cu_hex(a0, 20), "pending"));
+    char *raw = cu_transfer(0, cu_u64(nn), to, 1, CHAIN_ID);
+    json_decref(nn);
+    char *hsh = send_raw(raw);
+    json_t *rc = hsh ? cu_wait_receipt(&node, hsh) : NULL;
+    json_t *b = rc ? R("eth_getBlockByHash", json_pack("[O,b]", json_object_get(rc, "blockHash"), 0)) : NULL;
+    uint64_t ts = cu_u64(json_object_get(b, "timestamp"));
+    const char *pbr = json_string_value(json_object_get(b, "parentBeaconBlockRoot"));
+    char slot[32], bn[32];
+    snprintf(slot, sizeof slot, "0x%llx", (unsigned long long)(ts % 8191));
+    snprintf(bn, sizeof bn, "0x%llx", (unsigned long long)cu_u64(json_object_get(b, "number")));
+    json_t *s1 = R("eth_getStorageAt", json_pack("[s,s,s]", addr, slot, bn));
+    snprintf(slot, sizeof slot, "0x%llx", (unsigned long long)(ts % 8191 + 8191));
+    json_t *s2 = R("eth_getStorageAt", json_pack("[s,s,s]", addr, slot, bn));
+    ok(b && ts && cu_u64(s1) == ts, "%s: block %s stored its timestamp %llu in the ring", kv, bn, (unsigned long long)ts);
+    ok(pbr && json_is_string(s2) && !strcmp(json_string_value(s2), pbr), "%s: and its parent beacon root (%s)", kv,
+       json_string_value(s2) ?: "?");
+    /* get(): a caller reads the root back by timestamp; an unknown one reverts */
+    uint8_t word[32] = {0};
+    for (int i = 0; i < 8; i++) word[31 - i] = (uint8_t)(ts >> (8 * i));
+    json_t *g = R("eth_call", json_pack("[{s:s,s:s},s]", "to", addr, "data", cu_hex(word, 32), bn));
+    ok(pbr && json_is_string(g) && !strcmp(json_string_value(g), pbr), "%s: get(timestamp) returns it", kv);
+    word[31] ^= 1;
+    json_t *e = E("eth_call", json_pack("[{s:s,s:s},s]", "to", addr, "data", cu_hex(word, 32), bn));
+    ok(e != NULL, "%s: get(unknown timestamp) reverts", kv);
+    json_decref(e);
+    json_decref(g);
+    json_decref(s1);
+    json_decref(s2);
+    json_decref(b);
+    json_decref(rc);
+    free(hsh);
+    free(raw);
+}
+
 static int run_suite(const char *kv)
 {
     if (cu_config(&node, kv, kv, "max_logs_range = 5;", NULL) != 0 || cu_start(&node) != 0) {
@@ -658,6 +710,7 @@ static int run_suite(const char *kv)
     test_filters(kv);
     test_bad_input(kv);
     test_dev(kv);
+    test_beacon_roots(kv);
     if (!strcmp(kv, "leveldb")) {
         json_t *before = R("eth_getBlockByNumber", json_pack("[s,b]", "latest", 0));
         uint8_t k0[32], a0[20];

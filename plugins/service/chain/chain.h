@@ -312,6 +312,11 @@ typedef struct ch_tls_trie {
 /* logging */
 #define CH_LOG(c, lvl, ...) (c)->h->log((c)->ctx, (lvl), __VA_ARGS__)
 
+/* EIP-4788's beacon roots contract: address and runtime code (dev
+ * genesis deploys it, as geth --dev does) */
+extern const uint8_t ch_beacon_roots_addr[20];
+extern const char ch_beacon_roots_code[];
+
 /* genesis.c */
 int ch_genesis_config(chain *c);
 int ch_genesis_build(chain *c, ch_header *g, zg_kv_batch *b);

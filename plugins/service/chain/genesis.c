@@ -239,11 +239,25 @@ void ch_config_free(chain *c)
     c->naccts = 0;
 }
 
+const uint8_t ch_beacon_roots_addr[20] = {0x00, 0x0f, 0x3d, 0xf6, 0xd7, 0x32, 0x80, 0x7e, 0xf1, 0x31,
+                                          0x9f, 0xb7, 0xb8, 0xbb, 0x85, 0x22, 0xd0, 0xbe, 0xac, 0x02};
+/* EIP-4788, "Deployment" (code hash 0xf57acd40...b02c) */
+const char ch_beacon_roots_code[] =
+    "3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414"
+    "603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500";
+
 int ch_genesis_build(chain *c, ch_header *g, zg_kv_batch *b)
 {
     ch_state *st;
     int rc = ch_state_open(c, zg_trie_empty_root, NULL, &st);
     if (rc != ZG_OK) return rc;
+    if (c->dev) { /* Cancun's system contract, as on mainnet (an alloc entry may override it) */
+        uint8_t code[sizeof ch_beacon_roots_code / 2];
+        size_t cl = (sizeof ch_beacon_roots_code - 1) / 2;
+        zg_hex_decode(ch_beacon_roots_code, cl * 2, code);
+        rc = ch_state_set_nonce(st, ch_beacon_roots_addr, 1);
+        if (rc == ZG_OK) rc = ch_state_set_code(st, ch_beacon_roots_addr, code, cl);
+    }
     for (size_t i = 0; i < c->naccts && rc == ZG_OK; i++) rc = ch_state_set_balance(st, c->accts[i].addr, &c->dev_balance);
     for (size_t i = 0; i < c->nalloc && rc == ZG_OK; i++) {
         const ch_alloc *a = &c->alloc[i];

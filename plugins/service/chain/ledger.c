@@ -639,6 +639,37 @@ static void discard_proposal(chain *c)
     c->prop = NULL;
 }
 
+/* EIP-4788: before a block's transactions, a system call (from
+ * 0xff..fe, 30M gas, no fee, outside the block's gas) hands the parent
+ * beacon block root to the beacon roots contract, if one is deployed; a
+ * failing call changes nothing, as in geth. */
+static int beacon_root_call(chain *c, build_ctx *bc, const ch_header *h)
+{
+    const uint8_t *code;
+    size_t len;
+    int rc = ch_state_code(bc->st, ch_beacon_roots_addr, &code, &len);
+    if (rc != ZG_OK || len == 0) return rc;
+    zg_exec_msg m;
+    memset(&m, 0, sizeof m);
+    m.struct_size = sizeof m;
+    memset(m.sender, 0xff, 20);
+    m.sender[19] = 0xfe;
+    memcpy(m.to, ch_beacon_roots_addr, 20);
+    m.gas = 30000000;
+    m.data = h->parent_beacon_root;
+    m.data_len = 32;
+    zg_exec_result res;
+    memset(&res, 0, sizeof res);
+    res.struct_size = sizeof res;
+    if ((rc = c->exi->execute_call(c->ex, &bc->env, ch_state_exec(bc->st), &m, &res)) != ZG_OK) return rc;
+    if (res.status != ZG_EXEC_SUCCESS) {
+        CH_LOG(c, ZG_LOG_WARN, "EIP-4788 beacon roots call failed (%s); block built without it",
+               zg_exec_error_name(res.error));
+        return ZG_OK;
+    }
+    return ch_state_apply(bc->st, &res);
+}
+
 /* Execute transactions on the head state into header h (whose context
  * fields are set) and prepare the block's kv batch as c->prop.  Transactions
  * come from the mempool (list NULL) or, replaying a given block, from list
@@ -653,6 +684,13 @@ static int build_block(chain *c, ch_header h, const zg_tx *list, size_t nlist, u
     ch_exec_env(c, &h, &bc.env);
     int rc = ch_state_open(c, parent->state_root, c->head_trie, &bc.st);
     if (rc != ZG_OK) return rc;
+    if ((rc = beacon_root_call(c, &bc, &h)) != ZG_OK) {
+        CH_LOG(c, ZG_LOG_ERROR, "building block %llu: the EIP-4788 system call failed (status %d)",
+               (unsigned long long)h.number, rc);
+        ch_state_free(bc.st);
+        zg_trie_reset(c->head_trie, parent->state_root);
+        return rc;
+    }
     if (list) {
         for (size_t i = 0; i < nlist && !bc.err; i++) {
             mp_tx t = {.tx = list[i]};
