@@ -775,6 +775,155 @@ static void test_trace(void)
     ok(!memcmp(o1, r2.output, 32) && r.gas_left == r2.gas_left, "traced and plain loops charge the same gas");
 }
 
+
+/* ---- detailed tracing: set_trace's frame hooks and optional fields ---- */
+typedef struct ev {
+    char what;           /* 'e' enter, 'x' exit, 'l' log */
+    int kind, depth, status, error;
+    uint8_t to[20];
+    uint8_t data[128];   /* input or output */
+    size_t len;
+    uint64_t gas, gas_used;
+    zg_u256 value;
+    char text[64];
+} ev;
+static ev evs[16];
+static int nevs;
+static void on_e(void *arg, const zg_exec_frame *f)
+{
+    (void)arg;
+    if (nevs >= 16) return;
+    ev *e = &evs[nevs++];
+    memset(e, 0, sizeof *e);
+    e->what = 'e';
+    e->kind = f->kind;
+    e->depth = f->depth;
+    memcpy(e->to, f->to, 20);
+    e->len = f->input_len < sizeof e->data ? f->input_len : sizeof e->data;
+    if (e->len) memcpy(e->data, f->input, e->len);
+    e->gas = f->gas;
+    e->value = f->value;
+}
+static void on_x(void *arg, const zg_exec_frame_end *x)
+{
+    (void)arg;
+    if (nevs >= 16) return;
+    ev *e = &evs[nevs++];
+    memset(e, 0, sizeof *e);
+    e->what = 'x';
+    e->depth = x->depth;
+    e->status = x->status;
+    e->error = x->error;
+    e->len = x->output_len < sizeof e->data ? x->output_len : sizeof e->data;
+    if (e->len) memcpy(e->data, x->output, e->len);
+    e->gas_used = x->gas_used;
+    snprintf(e->text, sizeof e->text, "%s", x->error_text ? x->error_text : "");
+}
+static void on_l(void *arg, int32_t depth, const zg_exec_log *l)
+{
+    (void)arg;
+    if (nevs >= 16) return;
+    ev *e = &evs[nevs++];
+    memset(e, 0, sizeof *e);
+    e->what = 'l';
+    e->depth = depth;
+    e->len = l->data_len;
+}
+
+static void trace_run(const char *code, uint64_t gas, uint32_t flags, zg_exec_result *r)
+{
+    zg_exec_tracer t = {.struct_size = sizeof t, .flags = flags, .step = flags ? trace_fn : NULL,
+                        .enter = on_e, .exit = on_x, .log = on_l};
+    nevs = 0;
+    trace_len = 0;
+    trace_lines = 0;
+    X->set_trace(ex, &t);
+    run(code, NULL, gas, r);
+    X->set_trace(ex, NULL);
+}
+
+static void test_trace_hooks(void)
+{
+    zg_exec_result r;
+    ok(X->struct_size >= offsetof(zg_executor_iface, set_trace) + sizeof(void *) && X->set_trace,
+       "set_trace is in the interface");
+    /* CALL identity with 3 bytes: mem[29..32] = abcdef */
+    trace_run("62abcdef5f52" "5f5f" "6003" "601d" "5f" "6004" "610100" "f1" "00", 100000, 0, &r);
+    const uint8_t abcdef[3] = {0xab, 0xcd, 0xef};
+    uint8_t c_addr[20], id_addr[20] = {[19] = 4};
+    addr_of(c_addr, CONTRACT);
+    ok(nevs == 4 && evs[0].what == 'e' && evs[0].depth == 0 && evs[0].kind == ZG_EXEC_FRAME_CALL &&
+           !memcmp(evs[0].to, c_addr, 20) && evs[0].gas == 100000,
+       "enter at depth 0: the message");
+    ok(nevs == 4 && evs[1].what == 'e' && evs[1].depth == 1 && evs[1].kind == ZG_EXEC_FRAME_CALL &&
+           !memcmp(evs[1].to, id_addr, 20) && evs[1].gas == 256 && evs[1].len == 3 && !memcmp(evs[1].data, abcdef, 3),
+       "enter for the precompile: input and gas");
+    ok(nevs == 4 && evs[2].what == 'x' && evs[2].depth == 1 && evs[2].status == ZG_EXEC_SUCCESS && evs[2].len == 3 &&
+           !memcmp(evs[2].data, abcdef, 3) && evs[2].gas_used == 15 + 3,
+       "exit of the precompile: output = input, gas used 15 + 3");
+    ok(nevs == 4 && evs[3].what == 'x' && evs[3].depth == 0 && evs[3].status == ZG_EXEC_SUCCESS &&
+           evs[3].gas_used == 100000 - r.gas_left,
+       "exit at depth 0");
+    /* geth's words for failures */
+    trace_run("01", 1000, 0, &r);
+    ok(nevs == 2 && evs[1].status == ZG_EXEC_FAILURE && evs[1].error == ZG_EXEC_ERR_STACK_UNDERFLOW &&
+           !strcmp(evs[1].text, "stack underflow (0 <=> 2)") && evs[1].gas_used == 1000,
+       "stack underflow (0 <=> 2), all gas used");
+    trace_run("fe", 1000, 0, &r);
+    ok(nevs == 2 && !strcmp(evs[1].text, "invalid opcode: INVALID"), "invalid opcode: INVALID");
+    trace_run("0c", 1000, 0, &r);
+    ok(nevs == 2 && !strcmp(evs[1].text, "invalid opcode: opcode 0xc not defined"),
+       "invalid opcode: opcode 0xc not defined");
+    /* CREATE of 100 bytes of code (init: PUSH1 100 PUSH0 RETURN): with
+     * little gas the deposit (20000) fails */
+    const char *creator = "6360645ff360e01b5f52" "60045f5ff0" "00";
+    trace_run(creator, 50000, 0, &r);
+    ok(nevs == 4 && evs[1].kind == ZG_EXEC_FRAME_CREATE && evs[1].len == 4 && evs[1].data[0] == 0x60 &&
+           evs[2].status == ZG_EXEC_FAILURE && !strcmp(evs[2].text, "contract creation code storage out of gas") &&
+           evs[2].gas_used == evs[1].gas && evs[2].len == 0,
+       "CREATE whose code deposit runs out of gas: geth's words, all its gas used");
+    trace_run(creator, 200000, 1, &r);
+    ok(nevs == 4 && evs[2].status == ZG_EXEC_SUCCESS && evs[2].len == 100 && evs[2].data[0] == 0 &&
+           evs[2].gas_used == 3 + 2 + 12 + 100 * 200,
+       "CREATE: exit output = the 100-byte code, gas used 3 + 2 + 12 (4 words) + 20000");
+    ok(strstr(trace_text, "\"gasCost\":\"0x7d02\",\"memSize\":32,") != NULL,
+       "CREATE's line costs 32000 + 2, the callee's gas left out (geth)");
+    /* optional EIP-3155 fields */
+    trace_run("602a5f52" "60075f55" "5f54" "50" "00", 100000, ZG_EXEC_TRACE_MEMORY | ZG_EXEC_TRACE_STORAGE, &r);
+    ok(strstr(trace_text, "\"memSize\":32,\"memory\":\"0x000000000000000000000000000000000000000000000000000000000000002a\","
+                          "\"stack\":[\"0x7\",\"0x0\"]") != NULL,
+       "memory: the whole memory before the instruction");
+    ok(strstr(trace_text, "\"opName\":\"SSTORE\",\"storage\":{\"0x0\":\"0x7\"}}") != NULL &&
+           strstr(trace_text, "\"opName\":\"SLOAD\",\"storage\":{\"0x0\":\"0x7\"}}") != NULL,
+       "storage: the slot SSTORE writes and SLOAD reads");
+    ok(strstr(trace_text, "\"opName\":\"PUSH1\",\"storage\"") == NULL && strstr(trace_text, "\"memory\":\"0x\",") != NULL,
+       "storage only on SLOAD/SSTORE; memory \"0x\" while empty");
+    /* the instruction a frame runs out of gas at: its cost and an error */
+    trace_run("5f5f01", 5, ZG_EXEC_TRACE_MEMORY, &r);
+    ok(strstr(trace_text, "{\"pc\":2,\"op\":1,\"gas\":\"0x1\",\"gasCost\":\"0x3\",") != NULL &&
+           strstr(trace_text, "\"opName\":\"ADD\",\"error\":\"out of gas\"}") != NULL,
+       "ADD with 1 gas left: gasCost 3 and \"error\": \"out of gas\"");
+    /* a log and a SELFDESTRUCT */
+    w_reset();
+    trace_run("5f5fa0" "73" ADDR3 "ff", 100000, 0, &r);
+    uint8_t other[20];
+    addr_of(other, OTHER);
+    ok(nevs == 5 && evs[1].what == 'l' && evs[1].depth == 0 && evs[2].what == 'e' &&
+           evs[2].kind == ZG_EXEC_FRAME_SELFDESTRUCT && evs[2].depth == 1 && !memcmp(evs[2].to, other, 20) &&
+           evs[3].what == 'x' && evs[3].gas_used == 0,
+       "LOG0 reported with its depth; SELFDESTRUCT as a frame to the beneficiary");
+    /* off, and struct_size checked */
+    run("600160020100", NULL, 1000, &r);
+    ok(nevs == 5, "set_trace(NULL): no more events");
+    zg_exec_tracer small = {.struct_size = 4};
+    ok(X->set_trace(ex, &small) == ZG_EINVAL, "a tracer struct too small is refused");
+    /* the plain and traced loops agree with the hooks on */
+    zg_exec_result r2;
+    trace_run(ret_top("60035b6001900380600257505a"), 100000, 0, &r);
+    run(ret_top("60035b6001900380600257505a"), NULL, 100000, &r2);
+    ok(r.gas_left == r2.gas_left && r.status == r2.status, "frame hooks do not change gas");
+}
+
 int main(void)
 {
     const zg_plugin_desc *d = zg_evm_plugin_desc();
@@ -793,6 +942,7 @@ int main(void)
     test_precompiles();
     test_tx();
     test_trace();
+    test_trace_hooks();
     /* a host error aborts the execution with that error */
     {
         zg_exec_state bad = view;

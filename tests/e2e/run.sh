@@ -3,8 +3,14 @@
 #   - ethers v6 + solc-js (node:test, ethers.test.mjs): deploy an ERC-20 and
 #     an events contract, transfers, filters, WebSocket subscriptions,
 #     revert reasons, signing with node-held keys;
+#   - viem + solc-js (node:test, viem.test.mjs): public, wallet (local and
+#     JSON-RPC accounts) and test clients over http() and webSocket():
+#     contracts, revert decoding, logs, filters, watchers, signatures,
+#     snapshot/revert, time and mining control;
 #   - a Hardhat project (hardhat/) whose tests run against zgnode as an
-#     external network.
+#     external network;
+#   - trace.test.mjs: debug_traceTransaction's struct logs compared step by
+#     step with those of Hardhat's in-process network.
 # Starts zgnode (memory kv, evm, dev consensus, chain) on free ports and
 # stops it at the end.  Output: TAP (node:test's reporter, then Hardhat's
 # mocha results as TAP lines); exit status non-zero on any failure.
@@ -21,7 +27,7 @@ export ZG_PLUGIN_PATH=${ZG_PLUGIN_PATH:-$build/.plugins}
 [ -x "$ZGNODE" ] || { echo "Bail out! $ZGNODE not built"; exit 1; }
 command -v node >/dev/null && command -v npm >/dev/null || { echo "Bail out! node and npm are required"; exit 1; }
 
-if [ ! -d "$here/node_modules/ethers" ] || [ ! -d "$here/node_modules/hardhat" ] || [ ! -d "$here/node_modules/solc" ]; then
+if [ ! -d "$here/node_modules/ethers" ] || [ ! -d "$here/node_modules/viem" ] || [ ! -d "$here/node_modules/hardhat" ] || [ ! -d "$here/node_modules/solc" ]; then
     echo "# installing npm packages into tests/e2e/node_modules"
     (cd "$here" && npm install --no-audit --no-fund --loglevel=error >&2) || { echo "Bail out! npm install failed"; exit 1; }
 fi
@@ -54,7 +60,13 @@ export ZG_RPC_URL="http://127.0.0.1:$(cat "$tmp/data/rpc.port")/"
 echo "# zgnode at $ZG_RPC_URL ${ZG_WS_URL:-(no WebSocket)}"
 
 rc=0
+# one node --test run per file: node runs the files of one run in parallel,
+# and both send from the same account (nonces) and the viem file rewinds the
+# chain (evm_snapshot/evm_revert) and switches mining modes
+# first, while 0xdead is empty: zgnode's struct logs against Hardhat's
+(cd "$here" && node --test --test-reporter=tap trace.test.mjs) || rc=1
 (cd "$here" && node --test --test-reporter=tap ethers.test.mjs) || rc=1
+(cd "$here" && node --test --test-reporter=tap viem.test.mjs) || rc=1
 
 # Hardhat: its mocha output turned into TAP lines
 echo "# hardhat project (tests/e2e/hardhat) against zgnode"

@@ -299,6 +299,19 @@ typedef struct evm_exec {
     uint8_t pc_small[64];    /* small precompile outputs */
     evm_acct dummy_acct;     /* handed out after an allocation failure */
     evm_slot dummy_slot;
+
+    /* detailed tracing (zg_exec_tracer); `tracing` selects the traced loop
+     * and the frame hooks (any of trace_fn, trace_enter, trace_exit,
+     * trace_log set) */
+    int tracing;
+    uint32_t trace_flags;          /* ZG_EXEC_TRACE_* */
+    void (*trace_enter)(void *arg, const zg_exec_frame *f);
+    void (*trace_exit)(void *arg, const zg_exec_frame_end *e);
+    void (*trace_log)(void *arg, int32_t depth, const zg_exec_log *l);
+    uint8_t trace_op;              /* the last instruction stepped, its stack height */
+    int trace_height;
+    const char *trace_errtext;     /* geth's words for the last message's failure */
+    char trace_errbuf[96];
 } evm_exec;
 
 /* state.c */
@@ -371,8 +384,27 @@ int evm_interpret_traced(evm_frame *f);
  * is known: at the next instruction, at the callee's first one, or when
  * the frame ends), one after the transaction */
 void evm_trace_step(evm_frame *f, size_t pc, int64_t gas, const zg_u256 *sp, ptrdiff_t height);
-void evm_trace_frame_end(evm_exec *ex, const evm_frame *f);
+/* the frame's interpreter returned st: its last line is written (with
+ * "error" when geth reports one there) */
+void evm_trace_frame_end(evm_exec *ex, const evm_frame *f, int st);
 void evm_trace_end(evm_exec *ex, const evm_result *r, int64_t gas_used);
+/* write the pending line with the gas left after it (its cost = the gas
+ * before it - gas_after) */
+void evm_trace_flush(evm_exec *ex, int64_t gas_after);
+/* frame hooks (ex->tracing): the pending line is written first, with the
+ * caller's current gas left */
+void evm_trace_enter(evm_exec *ex, int kind, int depth, const uint8_t from[20], const uint8_t to[20],
+                     const uint8_t *input, size_t input_len, int64_t gas, const zg_u256 *value);
+/* st: EVM_OK, EVM_REVERT or an error; gas: what the message was given;
+ * out: its output (a creation's code); errtext: geth's words for the
+ * error, "" for zg_exec_error_name's, NULL for ex->trace_errtext (set by
+ * the last message that ran) */
+void evm_trace_exit(evm_exec *ex, int depth, int st, int64_t gas, int64_t gas_left, const uint8_t *out,
+                    size_t out_len, const char *errtext);
+/* LOGn in the traced loop: evm_op_log, then the log to the tracer */
+int evm_op_log_traced(evm_frame *f, zg_u256 *sp, unsigned ntopics);
+/* evm_trace_exit for message m that evm_message ran (result r) */
+void evm_trace_message_exit(evm_exec *ex, const evm_msg *m, const evm_result *r);
 
 /* transaction.c */
 int evm_message(evm_exec *ex, const evm_msg *m, evm_result *r);

@@ -45,9 +45,16 @@ int evm_op_call(evm_frame *f, zg_u256 *sp, int kind)
     if (nonzero) g += G_CALL_STIPEND;
 
     f->ret_len = 0;
+    if (EVM_UNLIKELY(ex->tracing)) /* DELEGATECALL: the value the callee sees */
+        evm_trace_enter(ex, kind, f->depth + 1, f->self->addr, to_addr, in_n ? f->mem + in_o : NULL, (size_t)in_n, g,
+                        kind == M_DELEGATECALL ? &f->value : &value);
     if ((has_value && zg_u256_lt(&f->self->balance, &value)) || f->depth + 1 > EVM_MAX_DEPTH) {
         f->gas_left += g;
         *result = ZG_U256_ZERO;
+        if (EVM_UNLIKELY(ex->tracing))
+            evm_trace_exit(ex, f->depth + 1,
+                           f->depth + 1 > EVM_MAX_DEPTH ? ZG_EXEC_ERR_CALL_DEPTH : ZG_EXEC_ERR_INSUFFICIENT_BALANCE, g, g,
+                           NULL, 0, "");
         return EVM_OK;
     }
 
@@ -92,6 +99,7 @@ int evm_op_call(evm_frame *f, zg_u256 *sp, int kind)
     }
     evm_result r;
     evm_message(ex, &m, &r);
+    if (EVM_UNLIKELY(ex->tracing)) evm_trace_message_exit(ex, &m, &r);
     f->gas_left += r.gas_left;
     evm_ret_copy(f, r.out, r.out_len);
     size_t k = r.out_len < out_n ? r.out_len : (size_t)out_n;
@@ -127,17 +135,29 @@ int evm_op_create(evm_frame *f, zg_u256 *sp, int kind)
     evm_acct *na = evm_acct_get(ex, addr);
     evm_warm_acct(ex, na);
     int64_t g = f->gas_left - f->gas_left / 64;
+    if (EVM_UNLIKELY(ex->tracing)) {
+        evm_trace_flush(ex, f->gas_left); /* geth's CREATE cost leaves the callee's gas out */
+        evm_trace_enter(ex, kind, f->depth + 1, self->addr, addr, init, (size_t)n, g, &value);
+    }
     f->gas_left -= g;
     f->ret_len = 0;
     if (zg_u256_lt(&self->balance, &value) || self->nonce == UINT64_MAX || f->depth + 1 > EVM_MAX_DEPTH) {
         f->gas_left += g;
         *result = ZG_U256_ZERO;
+        if (EVM_UNLIKELY(ex->tracing)) { /* in geth's order of checks */
+            int e = f->depth + 1 > EVM_MAX_DEPTH          ? ZG_EXEC_ERR_CALL_DEPTH
+                    : zg_u256_lt(&self->balance, &value) ? ZG_EXEC_ERR_INSUFFICIENT_BALANCE
+                                                         : ZG_EXEC_ERR_ADDRESS_COLLISION;
+            evm_trace_exit(ex, f->depth + 1, e, g, g, NULL, 0,
+                           e == ZG_EXEC_ERR_ADDRESS_COLLISION ? "nonce uint64 overflow" : "");
+        }
         return EVM_OK;
     }
     evm_set_nonce(ex, self, self->nonce + 1);
     if (na->nonce != 0 || evm_acct_has_code(na) || na->has_storage) {
         /* collision: the child's gas is lost */
         *result = ZG_U256_ZERO;
+        if (EVM_UNLIKELY(ex->tracing)) evm_trace_exit(ex, f->depth + 1, ZG_EXEC_ERR_ADDRESS_COLLISION, g, 0, NULL, 0, "");
         return EVM_OK;
     }
     evm_msg m;
@@ -154,6 +174,7 @@ int evm_op_create(evm_frame *f, zg_u256 *sp, int kind)
     m.input_len = (size_t)n;
     evm_result r;
     evm_message(ex, &m, &r);
+    if (EVM_UNLIKELY(ex->tracing)) evm_trace_message_exit(ex, &m, &r);
     f->gas_left += r.gas_left;
     if (r.status == EVM_OK) {
         evm_addr_to_u256(result, addr);
@@ -178,6 +199,10 @@ int evm_op_selfdestruct(evm_frame *f, zg_u256 *sp)
     if ((st = charge(f, cost))) return st;
     if (f->is_static) return ZG_EXEC_ERR_STATIC_WRITE;
     zg_u256 bal = self->balance;
+    if (EVM_UNLIKELY(ex->tracing)) { /* geth reports the transfer as a frame */
+        evm_trace_enter(ex, ZG_EXEC_FRAME_SELFDESTRUCT, f->depth + 1, self->addr, addr, NULL, 0, 0, &bal);
+        evm_trace_exit(ex, f->depth + 1, EVM_OK, 0, 0, NULL, 0, NULL);
+    }
     evm_sub_balance(ex, self, &bal);
     evm_add_balance(ex, b, &bal);
     if (self->created) {

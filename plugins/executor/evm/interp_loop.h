@@ -15,9 +15,11 @@
 
 #if EVM_TRACED
 #define DISPATCH() goto L_trace_step
+#define LOG_OP evm_op_log_traced /* reports the log to the tracer */
 #define BLOCK_CHECK(pcv) ((void)0)
 #else
 #define DISPATCH() goto *labels[*ip]
+#define LOG_OP evm_op_log
 #define BLOCK_CHECK(pcv)                                                               \
     do {                                                                               \
         const evm_block *b_ = &cd->blocks[cd->blk_at[(pcv)]];                          \
@@ -344,19 +346,19 @@ L_PUSH0:
 #undef EVM_SWAP_HANDLER
 
 L_LOG0:
-    OUTLINE(evm_op_log(f, sp, 0), 2);
+    OUTLINE(LOG_OP(f, sp, 0), 2);
     NEXT(1);
 L_LOG1:
-    OUTLINE(evm_op_log(f, sp, 1), 3);
+    OUTLINE(LOG_OP(f, sp, 1), 3);
     NEXT(1);
 L_LOG2:
-    OUTLINE(evm_op_log(f, sp, 2), 4);
+    OUTLINE(LOG_OP(f, sp, 2), 4);
     NEXT(1);
 L_LOG3:
-    OUTLINE(evm_op_log(f, sp, 3), 5);
+    OUTLINE(LOG_OP(f, sp, 3), 5);
     NEXT(1);
 L_LOG4:
-    OUTLINE(evm_op_log(f, sp, 4), 6);
+    OUTLINE(LOG_OP(f, sp, 4), 6);
     NEXT(1);
 
 L_CREATE:
@@ -403,6 +405,7 @@ L_fail:
 }
 
 #undef DISPATCH
+#undef LOG_OP
 #undef BLOCK_CHECK
 #undef NEXT
 #undef NEXT_BLOCK

@@ -5,6 +5,7 @@
  * zg_evm_plugin_desc() (evm_plugin.h) for tools and tests that link the
  * interpreter statically. */
 #include "config.h"
+#include <stddef.h>
 #include <stdlib.h>
 #include "evm.h"
 #include "evm_plugin.h"
@@ -88,7 +89,31 @@ static int p_set_tracer(zg_executor *e, zg_exec_trace_fn fn, void *arg)
     if (!e) return ZG_EINVAL;
     e->ex.trace_fn = fn;
     e->ex.trace_arg = arg;
+    e->ex.trace_flags = 0;
+    e->ex.trace_enter = NULL;
+    e->ex.trace_exit = NULL;
+    e->ex.trace_log = NULL;
+    e->ex.tracing = fn != NULL;
     return ZG_OK;
+}
+
+static int p_set_trace(zg_executor *e, const zg_exec_tracer *t)
+{
+    if (!e) return ZG_EINVAL;
+    zg_exec_tracer c;
+    memset(&c, 0, sizeof c);
+    if (t) { /* the fields the caller's struct has */
+        if (t->struct_size < offsetof(zg_exec_tracer, step)) return ZG_EINVAL;
+        memcpy(&c, t, t->struct_size < sizeof c ? t->struct_size : sizeof c);
+    }
+    int rc = p_set_tracer(e, c.step, c.arg);
+    e->ex.trace_arg = c.arg;
+    e->ex.trace_flags = c.flags;
+    e->ex.trace_enter = c.enter;
+    e->ex.trace_exit = c.exit;
+    e->ex.trace_log = c.log;
+    e->ex.tracing = c.step || c.enter || c.exit || c.log;
+    return rc;
 }
 
 static const zg_executor_iface iface = {
@@ -98,6 +123,7 @@ static const zg_executor_iface iface = {
     .execute_tx = p_execute_tx,
     .execute_call = p_execute_call,
     .set_tracer = p_set_tracer,
+    .set_trace = p_set_trace,
 };
 
 static const zg_plugin_desc desc = {

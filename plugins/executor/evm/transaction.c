@@ -69,9 +69,9 @@ static int run_code(evm_exec *ex, const evm_msg *m, const evm_code *code, evm_re
     f->is_static = m->is_static;
     f->gas_left = m->gas;
     int st;
-    if (ex->trace_fn) {
+    if (ex->tracing) {
         st = evm_interpret_traced(f);
-        evm_trace_frame_end(ex, f);
+        evm_trace_frame_end(ex, f, st);
     } else {
         st = evm_interpret(f);
     }
@@ -128,6 +128,9 @@ int evm_message(evm_exec *ex, const evm_msg *m, evm_result *r)
             if (r->status == EVM_OK) {
                 r->gas_left -= cost;
                 evm_set_code(ex, m->to, r->out, r->out_len);
+            } else if (EVM_UNLIKELY(ex->tracing)) {
+                ex->trace_errtext =
+                    r->status == ZG_EXEC_ERR_OUT_OF_GAS ? "contract creation code storage out of gas" : NULL;
             }
             r->out = NULL;
             r->out_len = 0;
@@ -375,13 +378,19 @@ int evm_execute_tx(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *st
     m.input = tx->data;
     m.input_len = tx->data_len;
     evm_result r = {EVM_OK, m.gas, NULL, 0};
+    if (EVM_UNLIKELY(ex->tracing)) {
+        evm_trace_enter(ex, m.kind, 0, tx->sender, target_addr, tx->data, tx->data_len, m.gas, &tx->value);
+    }
     if (!tx->has_to && (target->nonce != 0 || evm_acct_has_code(target) || target->has_storage)) {
         r.status = ZG_EXEC_ERR_ADDRESS_COLLISION;
         r.gas_left = 0;
     } else {
         evm_message(ex, &m, &r);
     }
-    if (ex->trace_fn) evm_trace_end(ex, &r, (int64_t)tx->gas_limit - r.gas_left);
+    if (EVM_UNLIKELY(ex->tracing)) {
+        evm_trace_message_exit(ex, &m, &r);
+        evm_trace_end(ex, &r, (int64_t)tx->gas_limit - r.gas_left);
+    }
 
     /* refund (EIP-3529: at most a fifth of the gas used) */
     uint64_t gas_left = (uint64_t)r.gas_left;
@@ -411,6 +420,9 @@ int evm_execute_tx(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *st
     if (r.status == EVM_OK && !tx->has_to) {
         full.has_created = 1;
         memcpy(full.created_address, target_addr, 20);
+        /* a creation message returns the deployed code (geth's Create; eth_call
+         * of init code relies on it); only the CREATE opcode's result is empty */
+        r.out = target->code, r.out_len = target->code_len;
     }
     int rc = finish(ex, &full, &r, r.status == EVM_OK);
     result_out(&full, res);
@@ -442,6 +454,14 @@ int evm_execute_call(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *
     warm_base(ex, msg->sender, target);
 
     evm_result r = {EVM_OK, (int64_t)msg->gas, NULL, 0};
+    evm_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = create ? ((msg->flags & ZG_EXEC_MSG_CREATE2) ? M_CREATE2 : M_CREATE) : M_CALL;
+    m.gas = (int64_t)msg->gas;
+    m.to = target;
+    if (EVM_UNLIKELY(ex->tracing)) {
+        evm_trace_enter(ex, m.kind, 0, msg->sender, target_addr, msg->data, msg->data_len, m.gas, &msg->value);
+    }
     if (zg_u256_lt(&sender->balance, &msg->value)) {
         r.status = ZG_EXEC_ERR_INSUFFICIENT_BALANCE;
     } else if (create && (sender->nonce == UINT64_MAX || msg->data_len > EVM_MAX_INITCODE_SIZE)) {
@@ -453,11 +473,6 @@ int evm_execute_call(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *
             r.status = ZG_EXEC_ERR_ADDRESS_COLLISION;
             r.gas_left = 0;
         } else {
-            evm_msg m;
-            memset(&m, 0, sizeof m);
-            m.kind = create ? ((msg->flags & ZG_EXEC_MSG_CREATE2) ? M_CREATE2 : M_CREATE) : M_CALL;
-            m.gas = (int64_t)msg->gas;
-            m.to = target;
             m.code_from = target;
             m.from = sender;
             m.caller = sender->addr;
@@ -469,7 +484,10 @@ int evm_execute_call(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *
             evm_message(ex, &m, &r);
         }
     }
-    if (ex->trace_fn) evm_trace_end(ex, &r, (int64_t)msg->gas - r.gas_left);
+    if (EVM_UNLIKELY(ex->tracing)) {
+        evm_trace_message_exit(ex, &m, &r);
+        evm_trace_end(ex, &r, (int64_t)msg->gas - r.gas_left);
+    }
     uint64_t used = msg->gas - (uint64_t)r.gas_left;
     uint64_t refund = 0;
     if (r.status == EVM_OK && ex->refund > 0) refund = (uint64_t)ex->refund < used / 5 ? (uint64_t)ex->refund : used / 5;
@@ -481,6 +499,7 @@ int evm_execute_call(evm_exec *ex, const zg_exec_env *env, const zg_exec_state *
     if (r.status == EVM_OK && create) {
         full.has_created = 1;
         memcpy(full.created_address, target_addr, 20);
+        r.out = target->code, r.out_len = target->code_len; /* as above */
     }
     int rc = finish(ex, &full, &r, r.status == EVM_OK);
     result_out(&full, res);

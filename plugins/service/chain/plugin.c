@@ -134,7 +134,8 @@ static int c_start(void *state)
     c->kv = iface;
     if ((rc = find(c, ZG_KIND_EXECUTOR, c->executor_name, "executor", &iface, &c->ex_state)) != ZG_OK) return rc;
     c->exi = iface;
-    if (c->exi->struct_size < sizeof(zg_executor_iface) - sizeof(void *) || !c->exi->open || !c->exi->execute_tx) {
+    if (c->exi->struct_size < offsetof(zg_executor_iface, set_tracer) || !c->exi->open || !c->exi->execute_tx ||
+        !c->exi->execute_call) {
         CH_LOG(c, ZG_LOG_ERROR, "the executor plugin's interface is too old or incomplete");
         return ZG_EINVAL;
     }

@@ -1,11 +1,24 @@
-/* rpc_debug.c — debug_traceTransaction, debug_traceCall (and
- * debug_traceBlockByNumber/ByHash): the default struct-log tracer and
- * callTracer, built from the executor's EIP-3155 instruction trace.
+/* rpc_debug.c — debug_traceTransaction, debug_traceCall,
+ * debug_traceBlockByNumber/ByHash with geth's tracers, and
+ * debug_getRawBlock/Header.
  *
- * The EIP-3155 stream has no memory, so call frames below the top one have
- * no input/output bytes ("0x"), and calls that run no code (precompiles,
- * plain accounts) appear only in the struct logs. */
+ * Tracers (geth's eth/tracers behaviour and JSON shapes):
+ *  - the default struct logger: one entry per instruction from the
+ *    executor's EIP-3155 lines; "stack" unless disableStack, "memory" (32-byte
+ *    words, hex without 0x) with enableMemory, "returnData" with
+ *    enableReturnData, and on SLOAD/SSTORE "storage": every slot of the
+ *    executing account read or written so far in the transaction (64 hex
+ *    digits each, no 0x) unless disableStorage;
+ *  - callTracer: the call tree from the executor's frame hooks (every call
+ *    and creation, precompiles and code-less accounts included), each frame
+ *    with its input, output, value, gas, gasUsed, error and revertReason;
+ *    tracerConfig {onlyTopCall, withLog};
+ *  - noopTracer: {}.
+ * The executor's zg_exec_tracer (set_trace) supplies the frames and the
+ * optional EIP-3155 fields; an executor without it gives the struct logger
+ * without memory and storage, and callTracer's top frame only. */
 #include "config.h"
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,30 +27,147 @@
 #include "chain.h"
 
 #define P(i) (json_is_array(params) ? json_array_get(params, (i)) : NULL)
-#define MAX_STEPS 2000000 /* struct logs kept per trace */
+#define MAX_STEPS 2000000              /* struct logs per trace */
+#define MAX_TRACE_BYTES (512u << 20)   /* EIP-3155 text taken in per trace (memory makes it grow) */
+#define MAX_FRAMES (1024 + 2)          /* call depth limit + the top frame + a SELFDESTRUCT */
 
-typedef struct tracebuf {
-    json_t *steps; /* parsed EIP-3155 lines */
-    json_t *summary;
-    int truncated;
-} tracebuf;
+typedef struct trace_opts {
+    int call_tracer, noop;
+    int only_top, with_log;                          /* callTracer's tracerConfig */
+    int memory, no_stack, no_storage, return_data; /* the struct logger's */
+} trace_opts;
 
-static void on_line(void *arg, const char *line, size_t len)
+/* a callTracer frame being run */
+typedef struct cframe {
+    int kind; /* ZG_EXEC_FRAME_* */
+    uint8_t from[20], to[20];
+    uint64_t gas;
+    zg_u256 value;
+    json_t *input;
+    json_t *calls; /* finished children (NULL: none yet) */
+    json_t *logs;
+} cframe;
+
+typedef struct tracer {
+    const trace_opts *o;
+    int err; /* too large, or out of memory: the trace is void */
+    size_t bytes;
+    /* struct logger */
+    json_t *logs;
+    json_t *storage;         /* "address" -> {"slot": "value"} */
+    uint8_t (*addr)[20];     /* storage address of the frame at each depth (0: the tx's) */
+    /* callTracer */
+    cframe *fr;              /* the frames open now */
+    int nfr, skipped;        /* skipped: depth of frames left out (onlyTopCall) */
+    json_t *top;             /* the finished top frame */
+    /* the output of depth 0 (a creation's code) */
+    int ended;
+    json_t *top_output;
+} tracer;
+
+static const char *const frame_type[] = {"CALL", "CALLCODE", "DELEGATECALL", "STATICCALL",
+                                         "CREATE", "CREATE2", "SELFDESTRUCT"};
+
+static void tracer_free(tracer *t)
 {
-    tracebuf *t = arg;
-    json_t *j = json_loadb(line, len, 0, NULL);
-    if (!j) return;
-    if (json_object_get(j, "pc")) {
-        if (json_array_size(t->steps) >= MAX_STEPS) {
-            t->truncated = 1;
-            json_decref(j);
-            return;
-        }
-        json_array_append_new(t->steps, j);
-    } else {
-        json_decref(t->summary);
-        t->summary = j;
+    json_decref(t->logs);
+    json_decref(t->storage);
+    free(t->addr);
+    for (int i = 0; i < t->nfr; i++) {
+        json_decref(t->fr[i].input);
+        json_decref(t->fr[i].calls);
+        json_decref(t->fr[i].logs);
     }
+    free(t->fr);
+    json_decref(t->top);
+    json_decref(t->top_output);
+    memset(t, 0, sizeof *t);
+}
+
+static int tracer_init(tracer *t, const trace_opts *o)
+{
+    memset(t, 0, sizeof *t);
+    t->o = o;
+    if (o->call_tracer) {
+        t->fr = calloc(MAX_FRAMES, sizeof *t->fr);
+        if (!t->fr) return ZG_ENOMEM;
+    } else if (!o->noop) {
+        t->logs = json_array();
+        t->storage = json_object();
+        t->addr = calloc(MAX_FRAMES, sizeof *t->addr);
+        if (!t->logs || !t->storage || !t->addr) return ZG_ENOMEM;
+    }
+    return ZG_OK;
+}
+
+/* ---- revert reasons (geth's abi.UnpackRevert) ---- */
+
+static const char *panic_text(uint64_t code)
+{
+    switch (code) {
+    case 0x00: return "generic panic";
+    case 0x01: return "assert(false)";
+    case 0x11: return "arithmetic underflow or overflow";
+    case 0x12: return "division or modulo by zero";
+    case 0x21: return "enum overflow";
+    case 0x22: return "invalid encoded storage byte array accessed";
+    case 0x31: return "out-of-bounds array access; popping on an empty array";
+    case 0x32: return "out-of-bounds access of an array or bytesN";
+    case 0x41: return "out of memory";
+    case 0x51: return "uninitialized function";
+    default: return NULL;
+    }
+}
+
+/* Error(string) or Panic(uint256) revert data -> reason (new ref), or NULL */
+static json_t *revert_reason(const uint8_t *d, size_t n)
+{
+    if (n < 4) return NULL;
+    const uint8_t *b = d + 4;
+    size_t bn = n - 4;
+    if (!memcmp(d, "\x08\xc3\x79\xa0", 4)) { /* Error(string): offset, then length and bytes */
+        zg_u256 off, len;
+        if (bn < 32) return NULL;
+        zg_u256_load_be32(&off, b);
+        if (!zg_u256_fits_u64(&off) || off.w[0] > bn || bn - off.w[0] < 32) return NULL;
+        zg_u256_load_be32(&len, b + off.w[0]);
+        size_t start = (size_t)off.w[0] + 32;
+        if (!zg_u256_fits_u64(&len) || len.w[0] > bn - start) return NULL;
+        return json_stringn((const char *)b + start, (size_t)len.w[0]); /* NULL unless UTF-8 */
+    }
+    if (!memcmp(d, "\x4e\x48\x7b\x71", 4) && bn >= 32) { /* Panic(uint256) */
+        zg_u256 code;
+        zg_u256_load_be32(&code, b);
+        const char *why = zg_u256_fits_u64(&code) ? panic_text(code.w[0]) : NULL;
+        if (why) return json_string(why);
+        uint8_t be[32];
+        char q[67], s[96];
+        memcpy(be, b, 32);
+        zg_quantity_encode_be32(be, q);
+        snprintf(s, sizeof s, "unknown panic code: %s", q);
+        return json_string(s);
+    }
+    return NULL;
+}
+
+/* ---- struct logger: EIP-3155 lines ---- */
+
+/* "0x.." quantity -> 64 hex digits without prefix (out: 65 bytes) */
+static void word64(const char *q, char out[65])
+{
+    uint8_t be[32] = {0};
+    if (q) zg_quantity_decode_be32(q, be);
+    zg_hex_encode(be, 32, out);
+}
+
+/* geth's name for an opcode: ours, and "opcode 0xc not defined" */
+static json_t *op_name(const json_t *line)
+{
+    const char *n = json_string_value(json_object_get(line, "opName"));
+    if (n && strncmp(n, "opcode ", 7) != 0) return json_string(n);
+    char s[40];
+    snprintf(s, sizeof s, "opcode %#x not defined", (unsigned)json_integer_value(json_object_get(line, "op")));
+    return json_string(s);
 }
 
 static uint64_t qty(const json_t *j)
@@ -48,177 +178,339 @@ static uint64_t qty(const json_t *j)
     return v;
 }
 
-static json_t *struct_logs(tracebuf *t, const zg_exec_result *res, uint64_t gas_used)
+static json_t *memory_words(const char *hex)
 {
-    json_t *logs = json_array();
-    size_t n = json_array_size(t->steps);
-    for (size_t i = 0; i < n; i++) {
-        json_t *s = json_array_get(t->steps, i);
-        uint64_t gas = qty(json_object_get(s, "gas")), cost = qty(json_object_get(s, "gasCost"));
-        json_int_t depth = json_integer_value(json_object_get(s, "depth"));
-        if (i + 1 < n) { /* the actual cost, dynamic part included, when the next step is in the same frame */
-            json_t *nx = json_array_get(t->steps, i + 1);
-            if (json_integer_value(json_object_get(nx, "depth")) == depth) {
-                uint64_t ng = qty(json_object_get(nx, "gas"));
-                if (ng <= gas) cost = gas - ng;
-            }
-        }
-        json_t *o = json_pack("{s:O,s:O,s:I,s:I,s:I,s:O}", "pc", json_object_get(s, "pc"), "op",
-                              json_object_get(s, "opName"), "gas", (json_int_t)gas, "gasCost", (json_int_t)cost,
-                              "depth", depth, "stack", json_object_get(s, "stack"));
-        json_array_append_new(logs, o);
+    json_t *a = json_array();
+    if (!a || !hex || strncmp(hex, "0x", 2) != 0) return a;
+    hex += 2;
+    for (size_t n = strlen(hex); n >= 64; n -= 64, hex += 64) json_array_append_new(a, json_stringn(hex, 64));
+    return a;
+}
+
+/* SLOAD/SSTORE: note the slot in the executing account's map; a copy of
+ * the map for the log */
+static json_t *storage_after(tracer *t, int depth, const json_t *slot)
+{
+    const char *k;
+    json_t *v;
+    if (depth < 1 || depth > MAX_FRAMES - 1) return NULL;
+    char addr[41];
+    zg_hex_encode(t->addr[depth - 1], 20, addr);
+    json_t *m = json_object_get(t->storage, addr);
+    if (!m) {
+        m = json_object();
+        json_object_set_new(t->storage, addr, m);
     }
-    char *hex = zg_data_encode(res->output, res->output_len);
-    json_t *r = json_pack("{s:I,s:b,s:s,s:o}", "gas", (json_int_t)gas_used, "failed",
-                          res->status != ZG_EXEC_SUCCESS, "returnValue", hex ? hex + 2 : "", "structLogs", logs);
-    free(hex);
-    return r;
-}
-
-/* ---- callTracer ---- */
-
-static const char *call_type(const char *op)
-{
-    static const char *const ops[] = {"CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2"};
-    for (int i = 0; i < 6; i++)
-        if (!strcmp(op, ops[i])) return ops[i];
-    return NULL;
-}
-
-static const char *stack_at(json_t *stack, size_t from_top)
-{
-    size_t n = json_array_size(stack);
-    return from_top < n ? json_string_value(json_array_get(stack, n - 1 - from_top)) : NULL;
-}
-
-/* "0x..." stack word -> address JSON */
-static json_t *word_addr(const char *w)
-{
-    uint8_t be[32] = {0};
-    if (w) zg_quantity_decode_be32(w, be);
-    return ch_json_addr(be + 12);
-}
-
-static json_t *call_frames(tracebuf *t, json_t *top, const zg_exec_result *res)
-{
-    json_t *stack[1100];
-    uint64_t start_gas[1100];
-    int sp = 0;
-    stack[0] = top;
-    size_t n = json_array_size(t->steps);
-    for (size_t i = 0; i < n; i++) {
-        json_t *s = json_array_get(t->steps, i);
-        int depth = (int)json_integer_value(json_object_get(s, "depth"));
-        /* returned to a shallower frame: close the frames above it */
-        while (sp > 0 && depth <= sp) {
-            json_t *f = stack[sp];
-            uint64_t last_gas = start_gas[sp];
-            /* the last step seen inside the child */
-            for (size_t k = i; k-- > 0;) {
-                json_t *p = json_array_get(t->steps, k);
-                if (json_integer_value(json_object_get(p, "depth")) == sp + 1) {
-                    last_gas = qty(json_object_get(p, "gas"));
-                    break;
-                }
-            }
-            json_object_set_new(f, "gasUsed", zg_json_quantity_u64(start_gas[sp] - last_gas));
-            const char *ty = json_string_value(json_object_get(f, "type"));
-            const char *top_word = stack_at(json_object_get(s, "stack"), 0);
-            if (ty && !strncmp(ty, "CREATE", 6)) {
-                json_object_set_new(f, "to", word_addr(top_word));
-                if (top_word && !strcmp(top_word, "0x0")) json_object_set_new(f, "error", json_string("contract creation failed"));
-            } else if (top_word && !strcmp(top_word, "0x0"))
-                json_object_set_new(f, "error", json_string("execution reverted"));
-            sp--;
-        }
-        const char *op = json_string_value(json_object_get(s, "opName"));
-        const char *ct = op ? call_type(op) : NULL;
-        if (!ct || i + 1 >= n) continue;
-        json_t *nx = json_array_get(t->steps, i + 1);
-        if (json_integer_value(json_object_get(nx, "depth")) != depth + 1 || sp + 1 >= 1100) continue;
-        json_t *st = json_object_get(s, "stack");
-        json_t *parent = stack[sp];
-        json_t *f = json_object();
-        json_object_set_new(f, "type", json_string(ct));
-        /* the executing address: DELEGATECALL/CALLCODE keep the parent's */
-        const char *pt = json_string_value(json_object_get(parent, "type"));
-        int keeps = pt && (!strcmp(pt, "DELEGATECALL") || !strcmp(pt, "CALLCODE"));
-        json_t *fromv = json_object_get(parent, keeps ? "from" : "to");
-        json_object_set_new(f, "from", fromv ? json_incref(fromv) : json_string("0x0000000000000000000000000000000000000000"));
-        uint64_t g = qty(json_object_get(nx, "gas"));
-        json_object_set_new(f, "gas", zg_json_quantity_u64(g));
-        if (!strncmp(ct, "CREATE", 6)) {
-            json_object_set_new(f, "value", json_string(stack_at(st, 0) ? stack_at(st, 0) : "0x0"));
-        } else {
-            json_object_set_new(f, "to", word_addr(stack_at(st, 1)));
-            if (!strcmp(ct, "CALL") || !strcmp(ct, "CALLCODE"))
-                json_object_set_new(f, "value", json_string(stack_at(st, 2) ? stack_at(st, 2) : "0x0"));
-        }
-        json_object_set_new(f, "input", json_string("0x"));
-        json_t *calls = json_object_get(parent, "calls");
-        if (!calls) {
-            calls = json_array();
-            json_object_set_new(parent, "calls", calls);
-        }
-        json_array_append_new(calls, f);
-        stack[++sp] = f;
-        start_gas[sp] = g;
+    json_object_foreach((json_t *)slot, k, v) {
+        char kk[65], vv[65];
+        word64(k, kk);
+        word64(json_string_value(v), vv);
+        json_object_set_new(m, kk, json_string(vv));
     }
-    (void)res;
+    return json_copy(m);
+}
+
+static void on_step(void *arg, const char *line, size_t len)
+{
+    tracer *t = arg;
+    if (t->err || !t->logs) return;
+    t->bytes += len;
+    if (t->bytes > MAX_TRACE_BYTES || json_array_size(t->logs) >= MAX_STEPS) {
+        t->err = ZG_ERANGE;
+        return;
+    }
+    json_t *s = json_loadb(line, len, 0, NULL);
+    if (!s) {
+        t->err = ZG_EINVAL;
+        return;
+    }
+    if (!json_object_get(s, "pc")) { /* the summary line */
+        json_decref(s);
+        return;
+    }
+    const trace_opts *o = t->o;
+    json_int_t depth = json_integer_value(json_object_get(s, "depth"));
+    /* geth's field order */
+    json_t *e = json_pack("{s:O,s:o,s:I,s:I,s:I}", "pc", json_object_get(s, "pc"), "op", op_name(s), "gas",
+                          (json_int_t)qty(json_object_get(s, "gas")), "gasCost",
+                          (json_int_t)qty(json_object_get(s, "gasCost")), "depth", depth);
+    if (!e) {
+        t->err = ZG_ENOMEM;
+        json_decref(s);
+        return;
+    }
+    json_t *v;
+    if ((v = json_object_get(s, "error"))) json_object_set(e, "error", v);
+    if (!o->no_stack && (v = json_object_get(s, "stack"))) json_object_set(e, "stack", v);
+    const char *rd = json_string_value(json_object_get(s, "returnData"));
+    if (o->return_data && rd && strlen(rd) > 2) json_object_set_new(e, "returnData", json_string(rd));
+    const char *mem = json_string_value(json_object_get(s, "memory"));
+    if (o->memory && mem && strlen(mem) > 2) json_object_set_new(e, "memory", memory_words(mem));
+    if (!o->no_storage && (v = json_object_get(s, "storage")) && json_is_object(v)) {
+        json_t *m = storage_after(t, (int)depth, v);
+        if (m) json_object_set_new(e, "storage", m);
+    }
+    json_int_t refund = json_integer_value(json_object_get(s, "refund"));
+    if (refund) json_object_set_new(e, "refund", json_integer(refund));
+    json_array_append_new(t->logs, e);
+    json_decref(s);
+}
+
+/* ---- frames ---- */
+
+static json_t *frame_json(const cframe *f, uint64_t gas_used, const zg_exec_frame_end *e)
+{
+    const int create = f->kind == ZG_EXEC_FRAME_CREATE || f->kind == ZG_EXEC_FRAME_CREATE2;
+    const char *error = NULL;
+    if (e->status == ZG_EXEC_REVERT)
+        error = "execution reverted";
+    else if (e->status != ZG_EXEC_SUCCESS)
+        error = e->error_text ? e->error_text : zg_exec_error_name(e->error);
+    /* geth's field order */
+    json_t *o = json_object();
+    json_object_set_new(o, "from", ch_json_addr(f->from));
+    json_object_set_new(o, "gas", zg_json_quantity_u64(f->gas));
+    json_object_set_new(o, "gasUsed", zg_json_quantity_u64(gas_used));
+    if (!(create && error)) json_object_set_new(o, "to", ch_json_addr(f->to));
+    json_object_set(o, "input", f->input);
+    if (e->output_len && e->status != ZG_EXEC_FAILURE)
+        json_object_set_new(o, "output", zg_json_data(e->output, e->output_len));
+    if (error) json_object_set_new(o, "error", json_string(error));
+    if (e->status == ZG_EXEC_REVERT) {
+        json_t *why = revert_reason(e->output, e->output_len);
+        if (why) json_object_set_new(o, "revertReason", why);
+    }
+    if (f->calls) json_object_set(o, "calls", f->calls);
+    /* logs of a frame that failed are dropped, its children's too (geth's
+     * clearFailedLogs) */
+    if (f->logs && !error) json_object_set(o, "logs", f->logs);
+    if (f->kind != ZG_EXEC_FRAME_STATICCALL) json_object_set_new(o, "value", ch_json_u256(&f->value));
+    json_object_set_new(o, "type", json_string(frame_type[f->kind]));
+    return o;
+}
+
+static void drop_logs(json_t *frame)
+{
+    json_object_del(frame, "logs");
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(frame, "calls"), i, c) drop_logs(c);
+}
+
+static void on_frame_enter(void *arg, const zg_exec_frame *f)
+{
+    tracer *t = arg;
+    if (f->depth < 0 || f->depth >= MAX_FRAMES || f->kind < 0 || f->kind > ZG_EXEC_FRAME_SELFDESTRUCT) {
+        t->err = ZG_EINVAL;
+        return;
+    }
+    if (t->addr) { /* whose storage the frame's SLOAD/SSTORE use */
+        int keeps = f->kind == ZG_EXEC_FRAME_CALLCODE || f->kind == ZG_EXEC_FRAME_DELEGATECALL;
+        memcpy(t->addr[f->depth], keeps ? f->from : f->to, 20);
+    }
+    if (!t->fr || t->err) return;
+    if (t->o->only_top && f->depth > 0) return;
+    if (t->nfr >= MAX_FRAMES) {
+        t->err = ZG_ERANGE;
+        return;
+    }
+    cframe *c = &t->fr[t->nfr++];
+    memset(c, 0, sizeof *c);
+    c->kind = f->kind;
+    memcpy(c->from, f->from, 20);
+    memcpy(c->to, f->to, 20);
+    c->gas = f->gas;
+    c->value = f->value;
+    c->input = zg_json_data(f->input, f->input_len);
+}
+
+static void on_frame_exit(void *arg, const zg_exec_frame_end *e)
+{
+    tracer *t = arg;
+    if (e->depth == 0) {
+        t->ended = 1;
+        json_decref(t->top_output);
+        t->top_output = e->status != ZG_EXEC_FAILURE ? zg_json_data(e->output, e->output_len) : NULL;
+    }
+    if (!t->fr || t->err) return;
+    if (t->o->only_top && e->depth > 0) return;
+    if (t->nfr <= 0) {
+        t->err = ZG_EINVAL;
+        return;
+    }
+    cframe *c = &t->fr[--t->nfr];
+    json_t *o = frame_json(c, e->gas_used, e);
+    if (e->status != ZG_EXEC_SUCCESS) drop_logs(o);
+    json_decref(c->input);
+    json_decref(c->calls);
+    json_decref(c->logs);
+    memset(c, 0, sizeof *c);
+    if (!o) {
+        t->err = ZG_ENOMEM;
+        return;
+    }
+    if (t->nfr == 0) { /* the top frame: gas and gasUsed are the tx's, set by trace_result */
+        json_decref(t->top);
+        t->top = o;
+        return;
+    }
+    cframe *p = &t->fr[t->nfr - 1];
+    if (!p->calls) p->calls = json_array();
+    json_array_append_new(p->calls, o);
+}
+
+static void on_log(void *arg, int32_t depth, const zg_exec_log *l)
+{
+    tracer *t = arg;
+    if (!t->fr || t->err || !t->o->with_log || t->nfr == 0) return;
+    if (t->o->only_top && depth > 0) return;
+    cframe *c = &t->fr[t->nfr - 1];
+    json_t *topics = json_array();
+    for (uint32_t i = 0; i < l->ntopics; i++) json_array_append_new(topics, ch_json_h256(l->topics[i]));
+    /* position: how many calls of the frame came before the log */
+    json_t *o = json_pack("{s:o,s:o,s:o,s:o}", "address", ch_json_addr(l->address), "topics", topics, "data",
+                          zg_json_data(l->data, l->data_len), "position",
+                          zg_json_quantity_u64(json_array_size(c->calls)));
+    if (!c->logs) c->logs = json_array();
+    json_array_append_new(c->logs, o);
+}
+
+/* ---- results ---- */
+
+/* the tracer on ex, the executor of this thread (ch_executor: ch_do_call
+ * runs the call there) */
+static int tracer_attach(chain *c, zg_executor *ex, tracer *t)
+{
+    const zg_executor_iface *x = c->exi;
+    if (x->struct_size >= offsetof(zg_executor_iface, set_trace) + sizeof(void *) && x->set_trace) {
+        zg_exec_tracer tr;
+        memset(&tr, 0, sizeof tr);
+        tr.struct_size = sizeof tr;
+        tr.arg = t;
+        tr.enter = on_frame_enter;
+        tr.exit = on_frame_exit;
+        if (t->logs) {
+            tr.step = on_step;
+            tr.flags = (t->o->memory ? ZG_EXEC_TRACE_MEMORY : 0) | (t->o->no_storage ? 0 : ZG_EXEC_TRACE_STORAGE);
+        }
+        if (t->fr && t->o->with_log) tr.log = on_log;
+        return x->set_trace(ex, &tr);
+    }
+    /* an older executor: EIP-3155 lines only */
+    return t->logs ? x->set_tracer(ex, on_step, t) : ZG_OK;
+}
+
+static void tracer_detach(chain *c, zg_executor *ex)
+{
+    const zg_executor_iface *x = c->exi;
+    if (x->struct_size >= offsetof(zg_executor_iface, set_trace) + sizeof(void *) && x->set_trace)
+        x->set_trace(ex, NULL);
+    else
+        x->set_tracer(ex, NULL, NULL);
+}
+
+/* The tracer's result for a finished execution: res, with the tx's from,
+ * to (NULL: creation), gas limit, value and data (for an executor without
+ * frame hooks).  NULL with err set when the trace is void. */
+static json_t *trace_result(tracer *t, const zg_exec_result *res, const uint8_t from[20], const uint8_t *to,
+                            uint64_t gas, const zg_u256 *value, const uint8_t *data, size_t dlen, zg_rpc_error *err)
+{
+    if (t->err) {
+        if (t->err == ZG_ERANGE)
+            ch_err(err, -32000, "trace too large (over %d steps or %u MiB of trace): use callTracer, or "
+                   "disableStack / no enableMemory", MAX_STEPS, MAX_TRACE_BYTES >> 20);
+        else
+            ch_err(err, ZG_RPC_INTERNAL_ERROR, "tracing failed (status %d)", t->err);
+        return NULL;
+    }
+    const trace_opts *o = t->o;
+    if (o->noop) return json_object();
+    json_t *out = t->ended ? json_incref(t->top_output) : zg_json_data(res->output, res->output_len);
+    if (!out) out = json_string("0x");
+    if (!o->call_tracer) {
+        json_t *r = json_pack("{s:I,s:b,s:o,s:O}", "gas", (json_int_t)res->gas_used, "failed",
+                              res->status != ZG_EXEC_SUCCESS, "returnValue",
+                              res->status == ZG_EXEC_FAILURE ? json_string("0x") : out, "structLogs", t->logs);
+        if (res->status == ZG_EXEC_FAILURE) json_decref(out);
+        return r;
+    }
+    json_t *top = t->top;
+    t->top = NULL;
+    if (!top) { /* no frame hooks: the top frame from the tx and its result */
+        zg_exec_frame_end e = {.status = res->status, .error = res->error, .output = res->output,
+                               .output_len = res->output_len};
+        cframe f = {.kind = to ? ZG_EXEC_FRAME_CALL : ZG_EXEC_FRAME_CREATE, .value = *value,
+                    .input = zg_json_data(data, dlen)};
+        memcpy(f.from, from, 20);
+        if (to) memcpy(f.to, to, 20);
+        else if (res->has_created) memcpy(f.to, res->created_address, 20);
+        top = frame_json(&f, 0, &e);
+        json_decref(f.input);
+    }
+    json_decref(out);
+    /* geth: the tx's gas limit and gas used (after the refund) */
+    json_object_set_new(top, "gas", zg_json_quantity_u64(gas));
+    json_object_set_new(top, "gasUsed", zg_json_quantity_u64(res->gas_used));
     return top;
 }
 
-/* ---- running ---- */
-
-static json_t *trace_result(const char *tracer, tracebuf *t, const zg_exec_result *res, const uint8_t from[20],
-                            const uint8_t *to, uint64_t gas, uint64_t gas_used, const zg_u256 *value,
-                            const uint8_t *data, size_t dlen)
+static int parse_opts(const json_t *o, trace_opts *to, zg_rpc_error *err)
 {
-    if (!tracer) return struct_logs(t, res, gas_used);
-    json_t *top = json_object();
-    json_object_set_new(top, "type", json_string(to ? "CALL" : "CREATE"));
-    json_object_set_new(top, "from", ch_json_addr(from));
-    if (to) json_object_set_new(top, "to", ch_json_addr(to));
-    else if (res->has_created) json_object_set_new(top, "to", ch_json_addr(res->created_address));
-    json_object_set_new(top, "value", ch_json_u256(value));
-    json_object_set_new(top, "gas", zg_json_quantity_u64(gas));
-    json_object_set_new(top, "gasUsed", zg_json_quantity_u64(gas_used));
-    json_object_set_new(top, "input", zg_json_data(data, dlen));
-    json_object_set_new(top, "output", zg_json_data(res->output, res->output_len));
-    if (res->status == ZG_EXEC_REVERT) {
-        json_object_set_new(top, "error", json_string("execution reverted"));
-        zg_rpc_error e = {0};
-        ch_exec_error(res, &e);
-        json_decref(e.data);
-        if (!strncmp(e.message, "execution reverted: ", 20))
-            json_object_set_new(top, "revertReason", json_string(e.message + 20));
-    } else if (res->status != ZG_EXEC_SUCCESS)
-        json_object_set_new(top, "error", json_string(zg_exec_error_name(res->error)));
-    return call_frames(t, top, res);
-}
-
-static int parse_opts(const json_t *o, const char **tracer, zg_rpc_error *err)
-{
-    *tracer = NULL;
+    memset(to, 0, sizeof *to);
     if (!o || json_is_null(o)) return ZG_OK;
     if (!json_is_object(o)) {
         ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid trace options: expected an object");
         return ZG_EINVAL;
     }
+    static const struct {
+        const char *name;
+        size_t off;
+    } flags[] = {{"enableMemory", offsetof(trace_opts, memory)},
+                 {"disableStack", offsetof(trace_opts, no_stack)},
+                 {"disableStorage", offsetof(trace_opts, no_storage)},
+                 {"enableReturnData", offsetof(trace_opts, return_data)}};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        json_t *v = json_object_get(o, flags[i].name);
+        if (!v || json_is_null(v)) continue;
+        if (!json_is_boolean(v)) {
+            ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid trace options: %s must be a boolean", flags[i].name);
+            return ZG_EINVAL;
+        }
+        *(int *)((char *)to + flags[i].off) = json_is_true(v);
+    }
     json_t *t = json_object_get(o, "tracer");
     if (t && !json_is_null(t)) {
         const char *s = json_string_value(t);
-        if (!s || strcmp(s, "callTracer") != 0) {
-            ch_err(err, -32000, "tracer %s is not supported (use the default struct logger or callTracer)",
+        if (s && !strcmp(s, "callTracer"))
+            to->call_tracer = 1;
+        else if (s && !strcmp(s, "noopTracer"))
+            to->noop = 1;
+        else {
+            ch_err(err, -32000, "tracer %s is not supported (the default struct logger, callTracer or noopTracer)",
                    s ? s : "(not a string)");
             return ZG_EINVAL;
         }
-        *tracer = s;
+    }
+    json_t *cfg = json_object_get(o, "tracerConfig");
+    if (cfg && !json_is_null(cfg)) {
+        if (!json_is_object(cfg)) {
+            ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid trace options: tracerConfig must be an object");
+            return ZG_EINVAL;
+        }
+        json_t *a = json_object_get(cfg, "onlyTopCall"), *b = json_object_get(cfg, "withLog");
+        if ((a && !json_is_boolean(a)) || (b && !json_is_boolean(b))) {
+            ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid tracerConfig: onlyTopCall and withLog are booleans");
+            return ZG_EINVAL;
+        }
+        to->only_top = json_is_true(a);
+        to->with_log = json_is_true(b);
     }
     return ZG_OK;
 }
 
-static json_t *trace_tx_in_block(chain *c, const ch_block *b, uint32_t idx, const char *tracer, zg_rpc_error *err)
+/* ---- methods ---- */
+
+static json_t *trace_tx_in_block(chain *c, const ch_block *b, uint32_t idx, const trace_opts *o, zg_rpc_error *err)
 {
     ch_header parent;
     if (ch_read_header(c, b->h.parent_hash, &parent) != ZG_OK) {
@@ -230,6 +522,12 @@ static json_t *trace_tx_in_block(chain *c, const ch_block *b, uint32_t idx, cons
         ch_err(err, ZG_RPC_INTERNAL_ERROR, "cannot open the parent state");
         return NULL;
     }
+    zg_executor *ex = ch_executor(c);
+    if (!ex) {
+        ch_state_free(st);
+        ch_err(err, ZG_RPC_INTERNAL_ERROR, "cannot open an executor for this thread");
+        return NULL;
+    }
     zg_exec_env env;
     ch_exec_env(c, &b->h, &env);
     zg_exec_result res;
@@ -237,28 +535,28 @@ static json_t *trace_tx_in_block(chain *c, const ch_block *b, uint32_t idx, cons
     for (uint32_t i = 0; i <= idx; i++) {
         zg_exec_tx etx;
         zg_exec_tx_from_tx(&etx, &b->txs[i]);
-        tracebuf t = {0};
+        tracer t;
+        memset(&t, 0, sizeof t);
+        int rc = ZG_OK;
         if (i == idx) {
-            t.steps = json_array();
-            c->exi->set_tracer(c->ex, on_line, &t);
+            rc = tracer_init(&t, o);
+            if (rc == ZG_OK) rc = tracer_attach(c, ex, &t);
         }
         memset(&res, 0, sizeof res);
         res.struct_size = sizeof res;
-        int rc = c->exi->execute_tx(c->ex, &env, ch_state_exec(st), &etx, &res);
-        if (i == idx) c->exi->set_tracer(c->ex, NULL, NULL);
+        if (rc == ZG_OK) rc = c->exi->execute_tx(ex, &env, ch_state_exec(st), &etx, &res);
+        if (i == idx) tracer_detach(c, ex);
         if (rc == ZG_OK && i < idx) rc = ch_state_apply(st, &res);
         if (rc != ZG_OK) {
-            json_decref(t.steps);
-            json_decref(t.summary);
+            if (i == idx) tracer_free(&t);
             ch_err(err, ZG_RPC_INTERNAL_ERROR, "re-execution failed (status %d)", rc);
             break;
         }
         if (i == idx) {
             const zg_tx *tx = &b->txs[i];
-            out = trace_result(tracer, &t, &res, tx->sender, tx->has_to ? tx->to : NULL, tx->gas_limit,
-                               res.gas_used, &tx->value, tx->data, tx->data_len);
-            json_decref(t.steps);
-            json_decref(t.summary);
+            out = trace_result(&t, &res, tx->sender, tx->has_to ? tx->to : NULL, tx->gas_limit, &tx->value, tx->data,
+                               tx->data_len, err);
+            tracer_free(&t);
         }
     }
     ch_state_free(st);
@@ -273,8 +571,8 @@ static json_t *m_trace_tx(void *arg, json_t *params, zg_rpc_error *err)
         ch_err(err, ZG_RPC_INVALID_PARAMS, "invalid argument 0: expected a transaction hash");
         return NULL;
     }
-    const char *tracer;
-    if (parse_opts(P(1), &tracer, err) != ZG_OK) return NULL;
+    trace_opts o;
+    if (parse_opts(P(1), &o, err) != ZG_OK) return NULL;
     uint64_t n;
     uint32_t idx;
     if (ch_tx_lookup(c, h, &n, &idx, bh) != ZG_OK) {
@@ -286,15 +584,15 @@ static json_t *m_trace_tx(void *arg, json_t *params, zg_rpc_error *err)
         ch_err(err, ZG_RPC_INTERNAL_ERROR, "block of the transaction unreadable");
         return NULL;
     }
-    json_t *r = trace_tx_in_block(c, &b, idx, tracer, err);
+    json_t *r = trace_tx_in_block(c, &b, idx, &o, err);
     ch_block_free(&b);
     return r;
 }
 
 static json_t *trace_block(chain *c, const ch_header *h, json_t *opts, zg_rpc_error *err)
 {
-    const char *tracer;
-    if (parse_opts(opts, &tracer, err) != ZG_OK) return NULL;
+    trace_opts o;
+    if (parse_opts(opts, &o, err) != ZG_OK) return NULL;
     ch_block b;
     if (ch_read_block(c, h->hash, 1, &b) != ZG_OK) {
         ch_err(err, -32000, "block not found");
@@ -302,7 +600,7 @@ static json_t *trace_block(chain *c, const ch_header *h, json_t *opts, zg_rpc_er
     }
     json_t *arr = json_array();
     for (uint32_t i = 0; i < b.ntx; i++) {
-        json_t *r = trace_tx_in_block(c, &b, i, tracer, err);
+        json_t *r = trace_tx_in_block(c, &b, i, &o, err);
         if (!r) {
             json_decref(arr);
             arr = NULL;
@@ -339,11 +637,13 @@ static json_t *m_trace_call(void *arg, json_t *params, zg_rpc_error *err)
     chain *c = arg;
     ch_callargs a;
     if (ch_parse_callargs(P(0), &a, err) != ZG_OK) return NULL;
-    const char *tracer;
+    trace_opts o;
     ch_header h;
     ch_state *st = NULL;
     json_t *r = NULL;
-    if (parse_opts(P(2), &tracer, err) != ZG_OK || ch_resolve_block(c, P(1), 1, &h, err) != ZG_OK) goto out;
+    tracer t;
+    memset(&t, 0, sizeof t);
+    if (parse_opts(P(2), &o, err) != ZG_OK || ch_resolve_block(c, P(1), 1, &h, err) != ZG_OK) goto out;
     if (ch_state_at(c, &h, &st) != ZG_OK) {
         ch_err(err, ZG_RPC_INTERNAL_ERROR, "cannot open state");
         goto out;
@@ -351,22 +651,26 @@ static json_t *m_trace_call(void *arg, json_t *params, zg_rpc_error *err)
     json_t *opts = P(2);
     if (json_is_object(opts) && ch_apply_overrides(c, st, json_object_get(opts, "stateOverrides"), err) != ZG_OK)
         goto out;
-    tracebuf t = {.steps = json_array()};
     uint64_t gas = a.has_gas ? a.gas : c->rpc_gas_cap;
     zg_exec_result res;
-    c->exi->set_tracer(c->ex, on_line, &t);
-    int rc = ch_do_call(c, st, &h, &a, gas, &res, err);
-    c->exi->set_tracer(c->ex, NULL, NULL);
+    zg_executor *ex = ch_executor(c);
+    int rc = ex ? tracer_init(&t, &o) : ZG_ENOMEM;
+    if (rc == ZG_OK) rc = tracer_attach(c, ex, &t);
+    if (rc != ZG_OK) {
+        if (ex) tracer_detach(c, ex);
+        ch_err(err, ZG_RPC_INTERNAL_ERROR, "cannot set up the tracer (status %d)", rc);
+        goto out;
+    }
+    rc = ch_do_call(c, st, &h, &a, gas, &res, err);
+    tracer_detach(c, ex);
     if (rc == ZG_OK) {
         if (res.status == ZG_EXEC_REJECTED)
             ch_exec_error(&res, err);
         else
-            r = trace_result(tracer, &t, &res, a.from, a.has_to ? a.to : NULL, gas, res.gas_used, &a.value, a.data,
-                             a.data_len);
+            r = trace_result(&t, &res, a.from, a.has_to ? a.to : NULL, gas, &a.value, a.data, a.data_len, err);
     }
-    json_decref(t.steps);
-    json_decref(t.summary);
 out:
+    tracer_free(&t);
     ch_state_free(st);
     ch_callargs_free(&a);
     return r;

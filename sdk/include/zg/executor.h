@@ -310,6 +310,83 @@ typedef struct zg_executor zg_executor; /* one per thread */
 /* Receives one EIP-3155 JSON object per executed instruction (no newline). */
 typedef void (*zg_exec_trace_fn)(void *arg, const char *line, size_t len);
 
+/* ---- detailed tracing (set_trace): what geth-style tracers need beyond
+ * plain EIP-3155 lines — each call frame's input and output (callTracer),
+ * memory and storage at each step (the struct logger). */
+
+/* flags of a zg_exec_tracer: optional EIP-3155 fields in the step lines */
+enum {
+    /* "memory": the whole memory before the instruction, "0x..." (costly:
+     * every line grows with the memory) */
+    ZG_EXEC_TRACE_MEMORY = 1,
+    /* "storage" on SLOAD and SSTORE lines: {"0x<slot>":"0x<value>"}, the
+     * value the SLOAD reads or the SSTORE writes, in the executing
+     * account's storage */
+    ZG_EXEC_TRACE_STORAGE = 2,
+};
+
+/* kind of a zg_exec_frame */
+enum {
+    ZG_EXEC_FRAME_CALL = 0,
+    ZG_EXEC_FRAME_CALLCODE = 1,
+    ZG_EXEC_FRAME_DELEGATECALL = 2,
+    ZG_EXEC_FRAME_STATICCALL = 3,
+    ZG_EXEC_FRAME_CREATE = 4,
+    ZG_EXEC_FRAME_CREATE2 = 5,
+    ZG_EXEC_FRAME_SELFDESTRUCT = 6, /* the balance moved to the beneficiary: no code runs */
+};
+
+/* A message starting (geth's OnEnter): every call and creation, including
+ * those that run no code (precompiles, accounts without code) and those
+ * that fail before running (call depth, balance, address collision). */
+typedef struct zg_exec_frame {
+    uint32_t struct_size;
+    int32_t kind;           /* ZG_EXEC_FRAME_* */
+    int32_t depth;          /* 0: the transaction's own message; the frame's
+                             * EIP-3155 lines carry depth + 1 */
+    uint8_t from[20];       /* the sender at depth 0, else the calling frame's
+                             * own address (its ADDRESS) */
+    uint8_t to[20];         /* the callee (for CALLCODE and DELEGATECALL the
+                             * code's address), the new address of a creation,
+                             * the beneficiary of a SELFDESTRUCT */
+    const uint8_t *input;   /* call data, or init code for a creation */
+    size_t input_len;
+    uint64_t gas;           /* gas handed to the frame (a value call's stipend included) */
+    zg_u256 value;          /* CALL, CALLCODE, creations: the value sent;
+                             * DELEGATECALL: the caller's CALLVALUE; STATICCALL: 0;
+                             * SELFDESTRUCT: the balance moved */
+} zg_exec_frame;
+
+/* The message ended (geth's OnExit). */
+typedef struct zg_exec_frame_end {
+    uint32_t struct_size;
+    int32_t depth;
+    int32_t status;         /* ZG_EXEC_SUCCESS, ZG_EXEC_REVERT or ZG_EXEC_FAILURE */
+    int32_t error;          /* zg_exec_error of a FAILURE */
+    const char *error_text; /* a FAILURE as geth words it ("stack underflow (0 <=> 2)",
+                             * "contract creation code storage out of gas", ...),
+                             * NULL: zg_exec_error_name(error) */
+    uint64_t gas_used;      /* out of zg_exec_frame.gas */
+    const uint8_t *output;  /* RETURN or REVERT data; a successful creation's code */
+    size_t output_len;
+} zg_exec_frame_end;
+
+/* Callbacks of set_trace, all optional.  They come in execution order: an
+ * instruction's line, then (for a call or creation) the callee's enter,
+ * its lines, its exit, then the caller's next line.  Pointers are valid
+ * during the callback only. */
+typedef struct zg_exec_tracer {
+    uint32_t struct_size;
+    uint32_t flags;          /* ZG_EXEC_TRACE_* */
+    void *arg;               /* passed to every callback */
+    zg_exec_trace_fn step;   /* EIP-3155 lines and the summary line, as set_tracer's */
+    void (*enter)(void *arg, const zg_exec_frame *f);
+    void (*exit)(void *arg, const zg_exec_frame_end *e);
+    /* a LOGn as it runs; it does not survive if its frame or an outer
+     * one fails */
+    void (*log)(void *arg, int32_t depth, const zg_exec_log *l);
+} zg_exec_tracer;
+
 /* desc->iface of a ZG_KIND_EXECUTOR plugin.  Append-only. */
 typedef struct zg_executor_iface {
     uint32_t struct_size;
@@ -328,6 +405,11 @@ typedef struct zg_executor_iface {
      * traced interpreter is a separate, slower loop; the untraced one pays
      * nothing for this. */
     int (*set_tracer)(zg_executor *ex, zg_exec_trace_fn fn, void *arg);
+    /* Detailed tracing of the following executions (t NULL: off); replaces
+     * set_tracer's sink.  *t is copied.  The traced loop runs while any
+     * callback is set.  Check struct_size before calling: executors built
+     * against an older header lack it. */
+    int (*set_trace)(zg_executor *ex, const zg_exec_tracer *t);
 } zg_executor_iface;
 
 #ifdef __cplusplus
