@@ -268,6 +268,28 @@ describe("local account (privateKeyToAccount, eth_sendRawTransaction)", () => {
     assert.equal(await publicClient.getBalance({ address: to }), 3n);
   });
 
+  test("createAccessList: the slots and addresses a call touches, and its gas with them", async () => {
+    // runtime: PUSH1 1 SLOAD POP  PUSH20 x BALANCE POP  STOP (28 bytes), behind a deployer
+    const x = randomAddress();
+    const runtime = `60015450 73${x.slice(2)} 3150 00`.replace(/ /g, "");
+    const r0 = await confirm(await wallet.sendTransaction({ data: `0x61001c600e60003961001c6000f3${runtime}` }));
+    const to = getAddress(r0.contractAddress);
+    const { accessList, gasUsed } = await publicClient.createAccessList({ account: local.address, to });
+    const want = [
+      { address: to, storageKeys: [toHex(1n, { size: 32 })] }, // `to` only for its slot
+      { address: x, storageKeys: [] },
+    ].sort((a, b) => (a.address.toLowerCase() < b.address.toLowerCase() ? -1 : 1));
+    assert.equal(accessList.length, 2);
+    accessList.forEach((e, i) => {
+      assert.ok(isAddressEqual(e.address, want[i].address), `entry ${i}`);
+      assert.deepEqual(e.storageKeys, want[i].storageKeys);
+    });
+    // 21000 + 2 addresses x 2400 + 1 key x 1900; warm SLOAD and BALANCE: 2 x (3 + 100 + 2)
+    assert.equal(gasUsed, 21000n + 4800n + 1900n + 210n);
+    const r = await confirm(await wallet.sendTransaction({ to, accessList }));
+    assert.equal(r.gasUsed, gasUsed);
+  });
+
   test("deployContract (ERC-20) and readContract", async () => {
     const hash = await wallet.deployContract({
       abi: artifacts.Token.abi,

@@ -404,6 +404,9 @@ const ch_devacct *ch_find_account(chain *c, const uint8_t addr[20]);
 /* rpc_debug.c */
 int ch_rpc_debug_register(chain *c);
 
+/* rpc_access.c: eth_createAccessList */
+int ch_rpc_access_register(chain *c);
+
 /* eip712.c: hash of EIP-712 typed data (JSON) */
 int ch_eip712_hash(const json_t *typed, uint8_t out[32], char *why, size_t whylen);
 

@@ -156,7 +156,8 @@ static int c_start(void *state)
     if ((rc = ch_filters_new(c, &c->filters)) != ZG_OK) return rc;
     if ((rc = ch_ledger_open(c)) != ZG_OK) return rc;
     if ((rc = ch_rpc_register(c)) != ZG_OK || (rc = ch_filters_register(c)) != ZG_OK ||
-        (rc = ch_rpc_debug_register(c)) != ZG_OK || (c->dev && (rc = ch_rpc_dev_register(c)) != ZG_OK)) {
+        (rc = ch_rpc_debug_register(c)) != ZG_OK ||
+        (rc = ch_rpc_access_register(c)) != ZG_OK || (c->dev && (rc = ch_rpc_dev_register(c)) != ZG_OK)) {
         CH_LOG(c, ZG_LOG_ERROR, "cannot register the JSON-RPC methods (status %d)", rc);
         return rc;
     }
