@@ -320,12 +320,7 @@ int main(int argc, char **argv)
     add_path(n, ZG_PLUGINDIR);
 
     evthread_use_pthreads();
-    /* the changelist folds the del/add/mod that evhttp makes on every
-     * keep-alive request into one epoll_ctl per loop iteration */
-    struct event_config *ecfg = event_config_new();
-    if (ecfg) event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-    n->base = ecfg ? event_base_new_with_config(ecfg) : event_base_new();
-    if (ecfg) event_config_free(ecfg);
+    n->base = zg_rpc_base_new();
     n->rpc = n->base ? zg_rpc_new(n) : NULL;
     n->ws = n->rpc ? zg_ws_new(n, n->rpc) : NULL;
     if (!n->ws) {

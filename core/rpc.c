@@ -75,8 +75,7 @@ struct zg_rpc_server {
     zg_metric *m_requests, *m_errors, *m_http;
     int nworkers;
     rpc_worker *workers;
-    rpc_queue todo; /* for the loop thread */
-    int todo_init;
+    rpc_queue todo; /* for the loop thread (threaded only: todo.wake set) */
 };
 
 static uint32_t hash(const char *s)
@@ -496,9 +495,10 @@ void zg_rpc_configure(zg_rpc_server *s, const zg_rpc_opts *o)
 
 size_t zg_rpc_max_body(zg_rpc_server *s) { return s->o.max_body; }
 
-static struct event_base *worker_base(void)
+struct event_base *zg_rpc_base_new(void)
 {
-    /* as the loop's base: the changelist folds evhttp's per-request epoll changes */
+    /* the changelist folds the del/add/mod that evhttp makes on every
+     * keep-alive request into one epoll_ctl per loop iteration */
     struct event_config *cfg = event_config_new();
     if (!cfg) return NULL;
     event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
@@ -567,12 +567,11 @@ int zg_rpc_listen(zg_rpc_server *s, const zg_rpc_opts *o)
     s->workers = calloc((size_t)s->nworkers, sizeof *s->workers);
     if (!s->workers) return -1;
     if (threads && queue_init(&s->todo, s->node->base, on_todo, s) != 0) return -1;
-    s->todo_init = threads > 0;
     for (int i = 0; i < s->nworkers; i++) {
         rpc_worker *w = &s->workers[i];
         w->s = s;
         w->threaded = threads > 0;
-        w->base = threads ? worker_base() : s->node->base;
+        w->base = threads ? zg_rpc_base_new() : s->node->base;
         if (!w->base || !(w->http = new_http(s, w))) return -1;
         if (threads && queue_init(&w->done, w->base, on_done, w) != 0) return -1;
     }
@@ -644,7 +643,7 @@ void zg_rpc_stop(zg_rpc_server *s)
     if (!s || !s->workers) return;
     /* answer what was handed to the loop thread, then let the workers send
      * it and finish the calls they are in (plugin code) before returning */
-    if (s->todo_init) on_todo(-1, 0, s);
+    if (s->todo.wake) on_todo(-1, 0, s);
     for (int i = 0; i < s->nworkers; i++) {
         rpc_worker *w = &s->workers[i];
         if (w->started) {
@@ -663,10 +662,9 @@ void zg_rpc_stop(zg_rpc_server *s)
             if (w->base) event_base_free(w->base);
         }
     }
-    if (s->todo_init) {
+    if (s->todo.wake) {
         free_jobs(queue_take(&s->todo));
         queue_fini(&s->todo);
-        s->todo_init = 0;
     }
     free(s->workers);
     s->workers = NULL;

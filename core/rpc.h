@@ -18,6 +18,8 @@ typedef struct zg_rpc_opts {
 
 typedef struct zg_rpc_server zg_rpc_server;
 
+/* an event base suited to serving HTTP (the loop's and each worker's) */
+struct event_base *zg_rpc_base_new(void);
 zg_rpc_server *zg_rpc_new(zg_node *n);
 /* register a method; ZG_EINVAL if the name is taken or malformed */
 int zg_rpc_register(zg_rpc_server *s, zg_ctx *owner, const char *method, zg_rpc_fn fn, void *arg,

@@ -272,10 +272,8 @@ struct chain {
     pthread_rwlock_t lock;
     pthread_t loop; /* the event-loop thread */
     struct ch_conc_method *conc; /* trampolines of the concurrent methods */
-    pthread_key_t ex_key; /* a worker thread's own executor (ch_executor) */
-    int ex_key_ok;
-    pthread_key_t trie_key; /* a worker thread's own account trie (ch_state_at) */
-    int trie_key_ok;
+    pthread_key_t worker_key; /* an RPC worker thread's ch_worker */
+    int worker_key_ok;
 
     /* head */
     ch_header head;
@@ -298,16 +296,21 @@ struct chain {
     zg_metric *m_blocks, *m_txs, *m_pool;
 };
 
-/* the executor for the calling thread: c->ex on the loop thread, a
- * thread-local one (opened on first use, closed at thread exit) on an RPC
- * worker; NULL if it cannot be opened */
+/* What an RPC worker thread keeps between calls (freed at thread exit,
+ * before plugins unload): its own executor (executors are one per thread)
+ * and account trie (its node cache stays warm while the root stays); each
+ * opened on first use. */
+typedef struct ch_worker {
+    const zg_executor_iface *exi;
+    zg_executor *ex;
+    zg_trie *trie;
+    uint8_t root[32]; /* trie's root */
+} ch_worker;
+/* the calling worker's ch_worker; NULL on the loop thread or out of memory */
+ch_worker *ch_worker_get(chain *c);
+/* the executor for the calling thread: c->ex on the loop thread, the
+ * worker's own on an RPC worker; NULL if it cannot be opened */
 zg_executor *ch_executor(chain *c);
-/* a worker thread's account trie, kept between calls so its node cache
- * stays warm; re-pointed when the root changes */
-typedef struct ch_tls_trie {
-    zg_trie *t;
-    uint8_t root[32];
-} ch_tls_trie;
 
 /* logging */
 #define CH_LOG(c, lvl, ...) (c)->h->log((c)->ctx, (lvl), __VA_ARGS__)

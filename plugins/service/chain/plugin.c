@@ -80,35 +80,36 @@ static int c_init(zg_ctx *ctx, const zg_host_api *h, void **state)
     return ZG_OK;
 }
 
-/* executors are one per thread (zg/executor.h) */
-typedef struct tls_ex {
-    const zg_executor_iface *exi;
-    zg_executor *ex;
-} tls_ex;
-
-static void tls_ex_free(void *p)
+static void worker_free(void *p)
 {
-    tls_ex *t = p;
-    t->exi->close(t->ex);
-    free(t);
+    ch_worker *w = p;
+    if (w->ex) w->exi->close(w->ex);
+    if (w->trie) zg_trie_free(w->trie);
+    free(w);
 }
 
-static void tls_trie_free(void *p) { zg_trie_free(((ch_tls_trie *)p)->t), free(p); }
+ch_worker *ch_worker_get(chain *c)
+{
+    if (pthread_equal(pthread_self(), c->loop) || !c->worker_key_ok) return NULL;
+    ch_worker *w = pthread_getspecific(c->worker_key);
+    if (w || !(w = calloc(1, sizeof *w))) return w;
+    w->exi = c->exi;
+    if (pthread_setspecific(c->worker_key, w) != 0) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
 
 zg_executor *ch_executor(chain *c)
 {
     if (pthread_equal(pthread_self(), c->loop)) return c->ex;
-    if (!c->ex_key_ok) return NULL;
-    tls_ex *t = pthread_getspecific(c->ex_key);
-    if (t) return t->ex;
-    if (!(t = calloc(1, sizeof *t))) return NULL;
-    t->exi = c->exi;
-    if (c->exi->open(c->ex_state, &t->ex) != ZG_OK || pthread_setspecific(c->ex_key, t) != 0) {
-        if (t->ex) c->exi->close(t->ex);
-        free(t);
-        return NULL;
+    ch_worker *w = ch_worker_get(c);
+    if (w && !w->ex && c->exi->open(c->ex_state, &w->ex) != ZG_OK) {
+        if (w->ex) c->exi->close(w->ex);
+        w->ex = NULL;
     }
-    return t->ex;
+    return w ? w->ex : NULL;
 }
 
 static int find(chain *c, int kind, const char *name, const char *what, const void **iface, void **st)
@@ -150,8 +151,7 @@ static int c_start(void *state)
         return rc;
     }
     /* RPC workers close theirs when they exit, before plugins unload */
-    c->ex_key_ok = pthread_key_create(&c->ex_key, tls_ex_free) == 0;
-    c->trie_key_ok = pthread_key_create(&c->trie_key, tls_trie_free) == 0;
+    c->worker_key_ok = pthread_key_create(&c->worker_key, worker_free) == 0;
     if ((rc = mp_new(c, &c->mp)) != ZG_OK) return rc;
     if ((rc = ch_filters_new(c, &c->filters)) != ZG_OK) return rc;
     if ((rc = ch_ledger_open(c)) != ZG_OK) return rc;
@@ -191,8 +191,7 @@ static void c_fini(void *state)
     mp_free(c->mp);
     if (c->kv) ch_ledger_close(c);
     if (c->ex) c->exi->close(c->ex);
-    if (c->ex_key_ok) pthread_key_delete(c->ex_key);
-    if (c->trie_key_ok) pthread_key_delete(c->trie_key);
+    if (c->worker_key_ok) pthread_key_delete(c->worker_key);
     free(c->snaps);
     free(c->conc);
     ch_config_free(c);

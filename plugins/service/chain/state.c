@@ -585,22 +585,19 @@ int ch_state_at(chain *c, const ch_header *h, ch_state **out)
     }
     /* an RPC worker: its own trie, warm while the root stays (reads only:
      * nothing commits a worker's state) */
-    ch_tls_trie *t = c->trie_key_ok ? pthread_getspecific(c->trie_key) : NULL;
-    if (!t && c->trie_key_ok && (t = calloc(1, sizeof *t))) {
-        if (zg_trie_open(&t->t, c->kv, c->db, h->state_root, ZG_TRIE_SECURE | ZG_TRIE_TRUSTED) != ZG_OK ||
-            pthread_setspecific(c->trie_key, t) != 0) {
-            if (t->t) zg_trie_free(t->t);
-            free(t);
-            t = NULL;
-        } else {
-            memcpy(t->root, h->state_root, 32);
-        }
+    ch_worker *w = ch_worker_get(c);
+    if (w && !w->trie) {
+        if (zg_trie_open(&w->trie, c->kv, c->db, h->state_root, ZG_TRIE_SECURE | ZG_TRIE_TRUSTED) != ZG_OK) {
+            if (w->trie) zg_trie_free(w->trie);
+            w->trie = NULL;
+        } else
+            memcpy(w->root, h->state_root, 32);
     }
-    if (!t) return ch_state_open(c, h->state_root, NULL, out);
-    if (memcmp(t->root, h->state_root, 32) != 0) {
-        int rc = zg_trie_reset(t->t, h->state_root);
+    if (!w || !w->trie) return ch_state_open(c, h->state_root, NULL, out);
+    if (memcmp(w->root, h->state_root, 32) != 0) {
+        int rc = zg_trie_reset(w->trie, h->state_root);
         if (rc != ZG_OK) return rc;
-        memcpy(t->root, h->state_root, 32);
+        memcpy(w->root, h->state_root, 32);
     }
-    return ch_state_open(c, h->state_root, t->t, out);
+    return ch_state_open(c, h->state_root, w->trie, out);
 }
