@@ -348,6 +348,12 @@ void ch_contract_address(const uint8_t sender[20], uint64_t nonce, uint8_t out[2
 /* seal through the consensus plugin (evm_mine) */
 int ch_seal_now(chain *c, uint64_t ts);
 
+/* rpc_util.c: revert data as geth's abi.UnpackRevert reads it: the text of
+ * a Solidity Panic(uint256) code (NULL if unknown), and the bytes of an
+ * Error(string) (1 with *s, *len set; 0 if d is not one) */
+const char *ch_panic_reason(uint64_t code);
+int ch_revert_string(const uint8_t *d, size_t n, const uint8_t **s, size_t *len);
+
 /* rpc_util.c: JSON helpers */
 void ch_err(zg_rpc_error *err, int code, const char *fmt, ...) ZG_PRINTF(3, 4);
 json_t *ch_json_addr(const uint8_t a[20]);

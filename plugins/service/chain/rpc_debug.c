@@ -102,43 +102,21 @@ static int tracer_init(tracer *t, const trace_opts *o)
 
 /* ---- revert reasons (geth's abi.UnpackRevert) ---- */
 
-static const char *panic_text(uint64_t code)
-{
-    switch (code) {
-    case 0x00: return "generic panic";
-    case 0x01: return "assert(false)";
-    case 0x11: return "arithmetic underflow or overflow";
-    case 0x12: return "division or modulo by zero";
-    case 0x21: return "enum overflow";
-    case 0x22: return "invalid encoded storage byte array accessed";
-    case 0x31: return "out-of-bounds array access; popping on an empty array";
-    case 0x32: return "out-of-bounds access of an array or bytesN";
-    case 0x41: return "out of memory";
-    case 0x51: return "uninitialized function";
-    default: return NULL;
-    }
-}
-
 /* Error(string) or Panic(uint256) revert data -> reason (new ref), or NULL */
 static json_t *revert_reason(const uint8_t *d, size_t n)
 {
+    const uint8_t *str;
+    size_t len;
     if (n < 4) return NULL;
     const uint8_t *b = d + 4;
     size_t bn = n - 4;
-    if (!memcmp(d, "\x08\xc3\x79\xa0", 4)) { /* Error(string): offset, then length and bytes */
-        zg_u256 off, len;
-        if (bn < 32) return NULL;
-        zg_u256_load_be32(&off, b);
-        if (!zg_u256_fits_u64(&off) || off.w[0] > bn || bn - off.w[0] < 32) return NULL;
-        zg_u256_load_be32(&len, b + off.w[0]);
-        size_t start = (size_t)off.w[0] + 32;
-        if (!zg_u256_fits_u64(&len) || len.w[0] > bn - start) return NULL;
-        return json_stringn((const char *)b + start, (size_t)len.w[0]); /* NULL unless UTF-8 */
-    }
+    if (!memcmp(d, "\x08\xc3\x79\xa0", 4)) /* Error(string) */
+        return ch_revert_string(d, n, &str, &len) ? json_stringn((const char *)str, len) /* NULL unless UTF-8 */
+                                                   : NULL;
     if (!memcmp(d, "\x4e\x48\x7b\x71", 4) && bn >= 32) { /* Panic(uint256) */
         zg_u256 code;
         zg_u256_load_be32(&code, b);
-        const char *why = zg_u256_fits_u64(&code) ? panic_text(code.w[0]) : NULL;
+        const char *why = zg_u256_fits_u64(&code) ? ch_panic_reason(code.w[0]) : NULL;
         if (why) return json_string(why);
         uint8_t be[32];
         char q[67], s[96];

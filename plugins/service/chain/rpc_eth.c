@@ -298,24 +298,6 @@ static json_t *m_get_proof(void *arg, json_t *params, zg_rpc_error *err)
 
 /* ---------------------------------------------------------------- calls */
 
-/* geth's panic code messages (Solidity Panic(uint256)) */
-static const char *panic_reason(uint64_t code)
-{
-    switch (code) {
-    case 0x00: return "generic panic";
-    case 0x01: return "assert(false)";
-    case 0x11: return "arithmetic underflow or overflow";
-    case 0x12: return "division or modulo by zero";
-    case 0x21: return "enum overflow";
-    case 0x22: return "invalid encoded storage byte array accessed";
-    case 0x31: return "out-of-bounds array access; popping on an empty array";
-    case 0x32: return "out-of-bounds access of an array or bytesN";
-    case 0x41: return "out of memory";
-    case 0x51: return "uninitialized function";
-    default: return NULL;
-    }
-}
-
 json_t *ch_exec_error(const zg_exec_result *res, zg_rpc_error *err)
 {
     if (res->status == ZG_EXEC_REVERT) {
@@ -323,21 +305,15 @@ json_t *ch_exec_error(const zg_exec_result *res, zg_rpc_error *err)
         size_t n = res->output_len;
         err->code = 3;
         snprintf(err->message, sizeof err->message, "execution reverted");
-        if (n >= 68 && !memcmp(o, "\x08\xc3\x79\xa0", 4)) { /* Error(string) */
-            zg_u256 off, len;
-            zg_u256_load_be32(&off, o + 4);
-            if (zg_u256_fits_u64(&off) && off.w[0] <= n - 4 - 32) {
-                zg_u256_load_be32(&len, o + 4 + off.w[0]);
-                size_t start = 4 + (size_t)off.w[0] + 32;
-                if (zg_u256_fits_u64(&len) && len.w[0] <= n - start) {
-                    int l = (int)(len.w[0] > 200 ? 200 : len.w[0]);
-                    snprintf(err->message, sizeof err->message, "execution reverted: %.*s", l, (const char *)o + start);
-                }
-            }
+        const uint8_t *str;
+        size_t len;
+        if (n >= 68 && ch_revert_string(o, n, &str, &len)) { /* Error(string) */
+            int l = (int)(len > 200 ? 200 : len);
+            snprintf(err->message, sizeof err->message, "execution reverted: %.*s", l, (const char *)str);
         } else if (n == 36 && !memcmp(o, "\x4e\x48\x7b\x71", 4)) { /* Panic(uint256) */
             zg_u256 code;
             zg_u256_load_be32(&code, o + 4);
-            const char *why = zg_u256_fits_u64(&code) ? panic_reason(code.w[0]) : NULL;
+            const char *why = zg_u256_fits_u64(&code) ? ch_panic_reason(code.w[0]) : NULL;
             if (why) snprintf(err->message, sizeof err->message, "execution reverted: %s", why);
         }
         err->data = zg_json_data(o, n);

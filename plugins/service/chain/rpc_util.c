@@ -414,3 +414,38 @@ int ch_parse_callargs(const json_t *o, ch_callargs *a, zg_rpc_error *err)
     }
     return ZG_OK;
 }
+
+/* ---- revert data (geth's abi.UnpackRevert) ---- */
+
+const char *ch_panic_reason(uint64_t code)
+{
+    switch (code) {
+    case 0x00: return "generic panic";
+    case 0x01: return "assert(false)";
+    case 0x11: return "arithmetic underflow or overflow";
+    case 0x12: return "division or modulo by zero";
+    case 0x21: return "enum overflow";
+    case 0x22: return "invalid encoded storage byte array accessed";
+    case 0x31: return "out-of-bounds array access; popping on an empty array";
+    case 0x32: return "out-of-bounds access of an array or bytesN";
+    case 0x41: return "out of memory";
+    case 0x51: return "uninitialized function";
+    default: return NULL;
+    }
+}
+
+int ch_revert_string(const uint8_t *d, size_t n, const uint8_t **s, size_t *len)
+{
+    if (n < 4 + 32 || memcmp(d, "\x08\xc3\x79\xa0", 4) != 0) return 0;
+    const uint8_t *b = d + 4;
+    size_t bn = n - 4;
+    zg_u256 off, l;
+    zg_u256_load_be32(&off, b);
+    if (!zg_u256_fits_u64(&off) || off.w[0] > bn || bn - off.w[0] < 32) return 0;
+    zg_u256_load_be32(&l, b + off.w[0]);
+    size_t start = (size_t)off.w[0] + 32;
+    if (!zg_u256_fits_u64(&l) || l.w[0] > bn - start) return 0;
+    *s = b + start;
+    *len = (size_t)l.w[0];
+    return 1;
+}
